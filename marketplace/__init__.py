@@ -1,0 +1,47 @@
+"""Jiuye 就业: the Flask web app (the only package that imports flask)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from marketplace.config import load_config
+
+
+def _configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if not any(getattr(h, "_jiuye", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._jiuye = True  # type: ignore[attr-defined]  # marks our handler so it is added once
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions (unconnected), blueprints and CLI commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, config))
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        app.logger.warning("SECRET_KEY is not set: using a random key for this process")
+    _configure_logging(app.config["LOG_LEVEL"])
+
+    from marketplace import cli, database, errors, extensions
+    from marketplace.health import views as health_views
+    from marketplace.home import views as home_views
+    from marketplace.search import engine as search_engine
+
+    database.init_app(app)
+    extensions.init_app(app)
+    errors.init_app(app)
+    search_engine.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(health_views.bp)
+    app.register_blueprint(home_views.bp)
+    return app

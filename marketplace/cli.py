@@ -1,0 +1,13 @@
+"""Registers the `flask` command groups of every feature (each lives beside its feature)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.demo.seed import demo_cli
+    from marketplace.jobs.importer import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,39 @@
+"""Every mapped class, imported once so that the metadata (and Alembic) sees the whole schema."""
+
+from marketplace.accounts.models import KioskDevice, Role, User
+from marketplace.database import Base
+from marketplace.employers.models import Employer, KeyCategory, Verification
+from marketplace.interactions.models import Interaction, InteractionEvent
+from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
+from marketplace.places.models import Datum, Place, PlaceLevel, Precision, ServicePoint
+from marketplace.seekers.models import (
+    Application,
+    ApplicationStatus,
+    SeekerProfile,
+    TargetGroup,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationStatus",
+    "Base",
+    "Datum",
+    "Employer",
+    "Interaction",
+    "InteractionEvent",
+    "Job",
+    "JobKind",
+    "JobStatus",
+    "JobStatusEvent",
+    "KeyCategory",
+    "KioskDevice",
+    "Place",
+    "PlaceLevel",
+    "Precision",
+    "Role",
+    "SeekerProfile",
+    "ServicePoint",
+    "TargetGroup",
+    "User",
+    "Verification",
+]

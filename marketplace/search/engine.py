@@ -1,0 +1,153 @@
+"""The search engine of the app: built lazily from the settings, its tokenizer, `flask index`.
+
+FTS5 (embedded file) unless ES_URL names an Elasticsearch cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from indexer.documents import JobRecord, job_document
+from indexer.engines.base import SearchEngine, SearchUnavailable
+from indexer.engines.fts5 import Fts5Engine
+from indexer.tokenizer import Tokenizer, get_tokenizer
+from marketplace.database import get_database
+from marketplace.employers.models import Verification
+from marketplace.jobs.models import Job, JobStatus
+from marketplace.places.models import Place, PlaceLevel
+
+EXTENSION_KEY = "jiuye.search"
+log = logging.getLogger(__name__)
+
+
+def dictionary_words(session: Session) -> list[str]:
+    """Words the database adds to the tokenizer: names of the service network's places."""
+    names = session.scalars(
+        select(Place.name).where(Place.level.in_([PlaceLevel.COUNTY, PlaceLevel.TOWN]))
+    )
+    return sorted(set(names))
+
+
+class SearchHolder:
+    """The engine and tokenizer of one app, each built on first use."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._engine: SearchEngine | None = None
+        self._tokenizer: Tokenizer | None = None
+
+    @property
+    def engine(self) -> SearchEngine:
+        if self._engine is None:
+            if self.app.config["ES_URL"]:
+                raise SearchUnavailable("the Elasticsearch engine is not part of this build yet")
+            self._engine = Fts5Engine(self.app.config["FTS5_PATH"])
+        return self._engine
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        if self._tokenizer is None:
+            session = get_database(self.app).session()
+            try:
+                words = dictionary_words(session)
+            finally:
+                session.close()
+            self._tokenizer = get_tokenizer(words)
+        return self._tokenizer
+
+    def reset_tokenizer(self) -> None:
+        """Forget the tokenizer so that the next use reloads the database's words."""
+        self._tokenizer = None
+
+
+def get_search(app: Flask | None = None) -> SearchHolder:
+    holder: SearchHolder = (app or current_app).extensions[EXTENSION_KEY]
+    return holder
+
+
+def search_health(app: Flask) -> dict[str, Any]:
+    holder = get_search(app)
+    try:
+        return holder.engine.health(holder.tokenizer.version).as_dict()
+    except SearchUnavailable as error:
+        return {"ok": False, "error": str(error)}
+
+
+def job_record(job: Job) -> JobRecord:
+    from indexer.education import EducationLevel
+
+    education = EducationLevel.from_code(job.education) if job.education else None
+    return JobRecord(
+        id=job.id,
+        title=job.title,
+        description=job.description or "",
+        skills=job.skills or "",
+        benefits=job.benefits or "",
+        kind=job.kind,
+        status=job.status,
+        city=job.city,
+        district=job.district,
+        county_code=job.county_code,
+        town_code=job.town_code,
+        occupation_code=job.occupation_code,
+        education_level=int(education) if education is not None else None,
+        experience_years=job.experience_years,
+        salary_unit=job.salary_unit,
+        salary_min=job.salary_min,
+        salary_max=job.salary_max,
+        salary_monthly_min=job.salary_monthly_min,
+        salary_monthly_max=job.salary_monthly_max,
+        published_at=job.published_at,
+        is_key_enterprise=job.employer.is_key_enterprise,
+        employer_verified=job.employer.verification == Verification.VERIFIED,
+        lat=job.lat,
+        lng=job.lng,
+    )
+
+
+def searchable_jobs(session: Session, batch: int = 2000) -> Iterator[Job]:
+    """Every published job, streamed in id order."""
+    query = (
+        select(Job)
+        .options(joinedload(Job.employer))
+        .where(Job.status == JobStatus.PUBLISHED)
+        .order_by(Job.id)
+        .execution_options(yield_per=batch)
+    )
+    yield from session.scalars(query)
+
+
+index_cli = click.Group("index", help="The search index (derived from the database).")
+
+
+@index_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Rebuild the search index from the database and swap it in."""
+    holder = get_search()
+    holder.reset_tokenizer()
+    tokenizer = holder.tokenizer
+    session = get_database().session()
+    try:
+        total = session.scalar(
+            select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
+        )
+        with click.progressbar(
+            searchable_jobs(session), length=total or 0, label="indexing jobs"
+        ) as jobs:
+            documents = (job_document(job_record(job), tokenizer) for job in jobs)
+            written = holder.engine.rebuild(documents, tokenizer.version)
+    finally:
+        session.close()
+    click.echo(f"indexed {written} jobs with {holder.engine.name} (dictionary {tokenizer.version})")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = SearchHolder(app)
+    app.cli.add_command(index_cli)
