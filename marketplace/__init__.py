@@ -21,6 +21,8 @@ def _configure_logging(level: str) -> None:
         handler._jiuye = True  # type: ignore[attr-defined]  # marks our handler so it is added once
         root.addHandler(handler)
     root.setLevel(level)
+    # alembic announces every plugin it sets up at INFO; the migrations themselves stay visible
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

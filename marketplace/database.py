@@ -15,6 +15,7 @@ import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
+from flask.cli import AppGroup
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -134,7 +135,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     alembic_command.upgrade(alembic_config(url), revision)
 
 
-db_cli = click.Group("db", help="Database migrations (Alembic).")
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
 
 @db_cli.command("upgrade")

@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -498,7 +499,7 @@ def count_rows(path: Path) -> int:
     return sum(1 for _ in read_rows(path))
 
 
-jobs_cli = click.Group("jobs", help="Job postings.")
+jobs_cli = AppGroup("jobs", help="Job postings.")
 
 
 @jobs_cli.command("import")

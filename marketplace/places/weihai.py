@@ -1,6 +1,6 @@
 """Weihai's city, its 7 county-level units and 73 towns/streets: official codes and rough points.
 
-Codes are GB/T 2260 + NBS 2023 (facts); the points are our own WGS-84 approximations, not survey data.
+Codes are GB/T 2260 + NBS 2023 (facts); points are our own WGS-84 approximations, not survey data.
 """
 
 from __future__ import annotations
@@ -44,8 +44,6 @@ COUNTIES: tuple[County, ...] = (
 
 # Town/street code → (name, our approximate (lng, lat) of its seat, or None where we do not
 # know it well enough; those get a derived point marked with county precision).
-# Checked once by hand against a public gazetteer (not copied): the points in ROUGH_POINTS
-# were 5–13 km out, so they are kept but marked with county precision.
 TOWNS: dict[str, tuple[str, tuple[float, float] | None]] = {
     # 环翠区
     "371002001": ("环翠楼街道", (122.118, 37.508)),
@@ -130,6 +128,8 @@ TOWNS: dict[str, tuple[str, tuple[float, float] | None]] = {
 }
 
 
+# Checked once by hand against a public gazetteer (nothing copied): these of our points were
+# 5–13 km out, so they are kept but marked with county precision rather than town precision.
 ROUGH_POINTS = frozenset(
     {
         "371002101",  # 羊亭镇

@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from indexer.documents import JobRecord, job_document
@@ -78,6 +80,8 @@ def search_health(app: Flask) -> dict[str, Any]:
         return holder.engine.health(holder.tokenizer.version).as_dict()
     except SearchUnavailable as error:
         return {"ok": False, "error": str(error)}
+    except SQLAlchemyError as error:  # the tokenizer reads its words from the database
+        return {"ok": False, "error": f"dictionary words unavailable: {error.__cause__ or error}"}
 
 
 def job_record(job: Job) -> JobRecord:
@@ -124,7 +128,7 @@ def searchable_jobs(session: Session, batch: int = 2000) -> Iterator[Job]:
     yield from session.scalars(query)
 
 
-index_cli = click.Group("index", help="The search index (derived from the database).")
+index_cli = AppGroup("index", help="The search index (derived from the database).")
 
 
 @index_cli.command("rebuild")
