@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from indexer.queries import SearchQuery
+
 
 class SearchUnavailable(RuntimeError):
     """The engine cannot answer (not built, unreachable, or built with another dictionary)."""
@@ -27,7 +29,7 @@ class EngineHealth:
 class Hit:
     job_id: int
     score: float
-    highlights: Mapping[str, str] = field(default_factory=dict)
+    distance_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,7 @@ class SearchEngine(Protocol):
     def index(self, documents: Iterable[Mapping[str, Any]]) -> int: ...
 
     def delete(self, job_ids: Iterable[int]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]: ...

@@ -6,17 +6,21 @@ searches keep answering from the old index until the new one is complete.
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from indexer.documents import FILTER_FIELDS, TEXT_FIELDS
 from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
+from indexer.queries import FACET_FIELDS, PayFilter, SearchQuery, Sort, salary_band
+from indexer.salary import SalaryUnit
 
 SCHEMA_VERSION = "1"
 _TEXT = list(TEXT_FIELDS)
@@ -35,6 +39,8 @@ def _schema() -> list[str]:
         "CREATE INDEX ix_docs_city ON docs(city, district)",
         "CREATE INDEX ix_docs_county ON docs(county_code, town_code)",
         "CREATE INDEX ix_docs_published ON docs(published_at)",
+        "CREATE INDEX ix_docs_point ON docs(lat, lng)",
+        "CREATE INDEX ix_docs_title ON docs(title_text)",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     ]
 
@@ -58,6 +64,7 @@ class Fts5Engine:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        connection.create_function("distance_km", 4, distance_km, deterministic=True)
         # a rollback journal (not WAL) so that the rename swap never pairs a file with a stale -wal
         connection.execute("PRAGMA journal_mode=DELETE")
         return connection
@@ -185,36 +192,187 @@ class Fts5Engine:
 
     # -- reading -------------------------------------------------------------------------
 
-    def search_terms(
-        self, term_groups: Sequence[Sequence[str]], limit: int = 10, offset: int = 0
-    ) -> SearchResult:
-        """Jobs matching any term (a group's alternatives are synonyms), best BM25 first."""
-        groups = [
-            "(" + " OR ".join('"' + alt.replace('"', '""') + '"' for alt in group) + ")"
-            for group in term_groups
-            if group
-        ]
+    def search(self, query: SearchQuery) -> SearchResult:
+        """One page of matching jobs in the query's order, the total, and facets if asked."""
         connection = self._connection()
-        if not groups:
-            rows = connection.execute(
-                "SELECT id, 0.0 FROM docs ORDER BY published_at DESC LIMIT ? OFFSET ?",
-                (limit, offset),
-            ).fetchall()
-            total = self.count()
+        where, params = _filters(query)
+        match = _match_expression(query)
+        source = "docs d"
+        score = "0.0"
+        if match is not None:
+            source = "docs_fts JOIN docs d ON d.id = docs_fts.rowid"
+            where.insert(0, "docs_fts MATCH ?")
+            params.insert(0, match)
+            score = f"-bm25(docs_fts, {_WEIGHTS})"
+        score_params: list[Any] = []
+        if query.boost_city or query.boost_district:
+            # a place named in the query lifts postings there by half again, never filters
+            score = f"({score}) * (CASE WHEN d.city = ? OR d.district = ? THEN 1.5 ELSE 1.0 END)"
+            score_params = [query.boost_city, query.boost_district]
+        distance = "NULL"
+        distance_params: list[Any] = []
+        if query.near is not None:
+            distance = "distance_km(d.lat, d.lng, ?, ?)"
+            distance_params = [query.near.lat, query.near.lng]
+        order = _ORDER[
+            query.sort if match is not None or query.sort != Sort.RELEVANCE else Sort.NEWEST
+        ]
+        if query.sort == Sort.DISTANCE and query.near is None:
+            order = _ORDER[Sort.NEWEST]
+        where_sql = " AND ".join(where) or "1"
+        rows = connection.execute(
+            f"SELECT d.id, {score} AS score, {distance} AS distance FROM {source} "  # noqa: S608
+            f"WHERE {where_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*score_params, *distance_params, *params, query.limit, query.offset],
+        ).fetchall()
+        hits = [Hit(job_id=int(r[0]), score=float(r[1]), distance_km=r[2]) for r in rows]
+        if query.facets:
+            total, facets = self._facets(connection, source, where_sql, params)
         else:
-            match = " OR ".join(groups)
-            weights = ", ".join(str(w) for w in TEXT_FIELDS.values())
-            rows = connection.execute(
-                f"SELECT rowid, -bm25(docs_fts, {weights}) AS score FROM docs_fts "  # noqa: S608
-                "WHERE docs_fts MATCH ? ORDER BY bm25(docs_fts, "
-                f"{weights}) LIMIT ? OFFSET ?",
-                (match, limit, offset),
-            ).fetchall()
             total = int(
                 connection.execute(
-                    "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH ?", (match,)
+                    f"SELECT count(*) FROM {source} WHERE {where_sql}",  # noqa: S608
+                    params,
                 ).fetchone()[0]
             )
-        return SearchResult(
-            hits=[Hit(job_id=int(r[0]), score=float(r[1])) for r in rows], total=total
+            facets = {}
+        return SearchResult(hits=hits, total=total, facets=facets)
+
+    @staticmethod
+    def _facets(
+        connection: sqlite3.Connection, source: str, where_sql: str, params: list[Any]
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+        total = 0
+        for district, kind, low, high in connection.execute(
+            f"SELECT d.district, d.kind, d.salary_monthly_min, d.salary_monthly_max "  # noqa: S608
+            f"FROM {source} WHERE {where_sql}",
+            params,
+        ):
+            total += 1
+            if district:
+                counts["district"][district] += 1
+            if kind:
+                counts["kind"][kind] += 1
+            band = salary_band(low, high)
+            if band:
+                counts["salary_band"][band] += 1
+        return total, {name: dict(counter.most_common()) for name, counter in counts.items()}
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Titles starting with `prefix`, the most common first (for search-as-you-type)."""
+        prefix = prefix.strip()
+        if not prefix:
+            return []
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT title_text, count(*) AS n FROM docs WHERE title_text LIKE ? ESCAPE '\\' "
+                "GROUP BY title_text ORDER BY n DESC, title_text LIMIT ?",
+                (pattern, limit),
+            )
+            .fetchall()
         )
+        return [str(row[0]) for row in rows]
+
+
+_WEIGHTS = ", ".join(str(weight) for weight in TEXT_FIELDS.values())
+
+# Every order ends with the id, so that pages never overlap or skip when scores tie.
+_ORDER: dict[Sort, str] = {
+    Sort.RELEVANCE: "score DESC, d.published_at DESC, d.id DESC",
+    Sort.NEWEST: "d.published_at DESC, d.id DESC",
+    Sort.PAY: "d.salary_monthly_max IS NULL, d.salary_monthly_max DESC, d.id DESC",
+    Sort.DISTANCE: "distance IS NULL, distance ASC, d.id DESC",
+}
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _match_expression(query: SearchQuery) -> str | None:
+    groups = [
+        "(" + " OR ".join(_quote(alternative) for alternative in group) + ")"
+        for group in query.terms
+        if group
+    ]
+    if not groups:
+        return None
+    return (" AND " if query.match == "all" else " OR ").join(groups)
+
+
+def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
+    """SQL conditions on the docs table (alias d) and their parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if query.kinds:
+        where.append(f"d.kind IN ({', '.join('?' for _ in query.kinds)})")
+        params.extend(query.kinds)
+    for name in ("city", "district", "county_code", "town_code"):
+        value = getattr(query, name)
+        if value:
+            where.append(f"d.{name} = ?")
+            params.append(value)
+    if query.occupation_code:
+        where.append("(d.occupation_code = ? OR d.occupation_code LIKE ?)")
+        params.extend([query.occupation_code, query.occupation_code.rstrip("-") + "-%"])
+    if query.pay is not None:
+        _pay_filter(query.pay, where, params)
+    if query.education_max is not None:
+        where.append("(d.education_level IS NULL OR d.education_level <= ?)")
+        params.append(query.education_max)
+    if query.experience_max is not None:
+        where.append("(d.experience_years IS NULL OR d.experience_years <= ?)")
+        params.append(query.experience_max)
+    if query.posted_after is not None:
+        where.append("d.published_at >= ?")
+        params.append(query.posted_after.timestamp())
+    if query.key_enterprise_only:
+        where.append("d.is_key_enterprise = 1")
+    if query.near is not None and query.radius_km is not None:
+        # a bounding box narrows by index first, the exact distance decides
+        lat_span = query.radius_km / 111.0
+        lng_span = query.radius_km / (111.0 * max(math.cos(math.radians(query.near.lat)), 0.01))
+        where.append("d.lat BETWEEN ? AND ? AND d.lng BETWEEN ? AND ?")
+        params.extend(
+            [
+                query.near.lat - lat_span,
+                query.near.lat + lat_span,
+                query.near.lng - lng_span,
+                query.near.lng + lng_span,
+            ]
+        )
+        where.append("distance_km(d.lat, d.lng, ?, ?) <= ?")
+        params.extend([query.near.lat, query.near.lng, query.radius_km])
+    return where, params
+
+
+def _pay_filter(pay: PayFilter, where: list[str], params: list[Any]) -> None:
+    """Ranges overlap: the posting's max reaches the wanted min and its min stays under the max."""
+    if pay.unit == SalaryUnit.PIECE:
+        # piece rates are not converted: compare like with like
+        where.append("d.salary_unit = 'piece'")
+        low_column, high_column = "d.salary_min", "d.salary_max"
+        low, high = pay.min, pay.max
+    else:
+        low_column, high_column = "d.salary_monthly_min", "d.salary_monthly_max"
+        low, high = pay.monthly()
+        where.append(f"({low_column} IS NOT NULL OR {high_column} IS NOT NULL)")
+    if low is not None:
+        where.append(f"COALESCE({high_column}, {low_column}) >= ?")
+        params.append(low)
+    if high is not None:
+        where.append(f"COALESCE({low_column}, {high_column}) <= ?")
+        params.append(high)
+
+
+def distance_km(lat1: float | None, lng1: float | None, lat2: float, lng2: float) -> float | None:
+    """Great-circle distance (haversine) in kilometres; None when the posting has no point."""
+    if lat1 is None or lng1 is None:
+        return None
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lng2 - lng1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))

@@ -6,6 +6,7 @@ FTS5 (embedded file) unless ES_URL names an Elasticsearch cluster.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from indexer.documents import JobRecord, job_document
 from indexer.engines.base import SearchEngine, SearchUnavailable
 from indexer.engines.fts5 import Fts5Engine
+from indexer.queries import Places
 from indexer.tokenizer import Tokenizer, get_tokenizer
 from marketplace.database import get_database
 from marketplace.employers.models import Verification
@@ -44,6 +46,7 @@ class SearchHolder:
         self.app = app
         self._engine: SearchEngine | None = None
         self._tokenizer: Tokenizer | None = None
+        self._places: Places | None = None
 
     @property
     def engine(self) -> SearchEngine:
@@ -64,9 +67,18 @@ class SearchHolder:
             self._tokenizer = get_tokenizer(words)
         return self._tokenizer
 
+    def places(self, session: Session) -> Places:
+        """Place names known to the query reader (read once per process)."""
+        if self._places is None:
+            from marketplace.search.services import known_places
+
+            self._places = known_places(session)
+        return self._places
+
     def reset_tokenizer(self) -> None:
-        """Forget the tokenizer so that the next use reloads the database's words."""
+        """Forget the tokenizer and places so that the next use reloads the database's words."""
         self._tokenizer = None
+        self._places = None
 
 
 def get_search(app: Flask | None = None) -> SearchHolder:
@@ -131,25 +143,32 @@ def searchable_jobs(session: Session, batch: int = 2000) -> Iterator[Job]:
 index_cli = AppGroup("index", help="The search index (derived from the database).")
 
 
+def rebuild_index(holder: SearchHolder, session: Session, label: str = "indexing jobs") -> int:
+    """Rebuild the engine's index from the database (progress bar on stderr); returns the count."""
+    holder.reset_tokenizer()
+    tokenizer = holder.tokenizer
+    total = session.scalar(
+        select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
+    )
+    with click.progressbar(
+        searchable_jobs(session), length=total or 0, label=label, file=sys.stderr
+    ) as jobs:
+        documents = (job_document(job_record(job), tokenizer) for job in jobs)
+        return holder.engine.rebuild(documents, tokenizer.version)
+
+
 @index_cli.command("rebuild")
 def rebuild_command() -> None:
     """Rebuild the search index from the database and swap it in."""
     holder = get_search()
-    holder.reset_tokenizer()
-    tokenizer = holder.tokenizer
     session = get_database().session()
     try:
-        total = session.scalar(
-            select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
-        )
-        with click.progressbar(
-            searchable_jobs(session), length=total or 0, label="indexing jobs"
-        ) as jobs:
-            documents = (job_document(job_record(job), tokenizer) for job in jobs)
-            written = holder.engine.rebuild(documents, tokenizer.version)
+        written = rebuild_index(holder, session)
     finally:
         session.close()
-    click.echo(f"indexed {written} jobs with {holder.engine.name} (dictionary {tokenizer.version})")
+    click.echo(
+        f"indexed {written} jobs with {holder.engine.name} (dictionary {holder.tokenizer.version})"
+    )
 
 
 def init_app(app: Flask) -> None:

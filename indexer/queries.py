@@ -1,0 +1,162 @@
+"""A seeker's search as a plain structure, and the reading of place and posting words in a query.
+
+Pure: no I/O. Engines turn a `SearchQuery` into their own request (`engines/*`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from indexer.salary import SalaryUnit, monthly_equivalent
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PAY = "pay"
+    DISTANCE = "distance"
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class PayFilter:
+    """A wanted pay range in one unit; overlaps with a posting's range in that unit's terms."""
+
+    min: float | None = None
+    max: float | None = None
+    unit: SalaryUnit = SalaryUnit.MONTH
+
+    def monthly(self) -> tuple[float | None, float | None]:
+        return (monthly_equivalent(self.min, self.unit), monthly_equivalent(self.max, self.unit))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    # each group is one query word and its synonyms; a posting matches a group by any of them
+    terms: tuple[tuple[str, ...], ...] = ()
+    # words that lift a posting when present (place or posting words read from the query)
+    boosts: tuple[str, ...] = ()
+    # places named in the query: postings there rise (a boost, never a filter)
+    boost_city: str | None = None
+    boost_district: str | None = None
+    kinds: tuple[str, ...] = ()
+    city: str | None = None
+    district: str | None = None
+    county_code: str | None = None
+    town_code: str | None = None
+    occupation_code: str | None = None  # a code or a code prefix (6-01, 6-01-02)
+    pay: PayFilter | None = None
+    education_max: int | None = None  # the seeker's level: postings asking at most this
+    experience_max: int | None = None  # the seeker's years: postings asking at most this
+    posted_after: datetime | None = None
+    key_enterprise_only: bool = False
+    near: GeoPoint | None = None
+    radius_km: float | None = None
+    sort: Sort = Sort.RELEVANCE
+    offset: int = 0
+    limit: int = 20
+    facets: bool = False
+    # relevance mode: "all" (every word must match), "any" (BM25 over any word)
+    match: str = "any"
+
+    def with_match(self, match: str) -> SearchQuery:
+        return replace(self, match=match)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.terms)
+
+
+# Salary bands for the facet, in yuan per month (monthly equivalent).
+SALARY_BANDS: tuple[tuple[str, float | None, float | None], ...] = (
+    ("<4000", None, 4000),
+    ("4000-6000", 4000, 6000),
+    ("6000-8000", 6000, 8000),
+    ("8000-12000", 8000, 12000),
+    ("12000-20000", 12000, 20000),
+    (">=20000", 20000, None),
+)
+
+FACET_FIELDS = ("district", "kind", "salary_band")
+
+
+def salary_band(monthly_min: float | None, monthly_max: float | None) -> str | None:
+    """The band of a posting's pay (by the middle of its range); None when not stated."""
+    stated = [value for value in (monthly_min, monthly_max) if value is not None]
+    if not stated:
+        return None
+    middle = sum(stated) / len(stated)
+    for name, lower, upper in SALARY_BANDS:
+        if (lower is None or middle >= lower) and (upper is None or middle < upper):
+            return name
+    return None
+
+
+# Words in a query that say something about the posting rather than the role.
+POSTING_WORDS = frozenset(
+    {"日结", "周结", "月结", "包吃住", "包吃", "包住", "长白班", "白班", "夜班", "两班倒",
+     "五险一金", "双休", "底薪加提成", "兼职", "实习", "应届生", "计件"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Places:
+    """Place names the query reader knows: city names and district names (with their city)."""
+
+    cities: frozenset[str] = frozenset()
+    districts: Mapping[str, str] = field(default_factory=dict)  # district → its city
+
+    @staticmethod
+    def of(cities: Iterable[str], districts: Mapping[str, str]) -> Places:
+        return Places(frozenset(cities), dict(districts))
+
+
+def _short(name: str) -> str:
+    for suffix in ("市", "区", "县"):
+        if name.endswith(suffix) and len(name) > 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def read_query(
+    groups: Iterable[tuple[str, ...]], places: Places, base: SearchQuery | None = None
+) -> SearchQuery:
+    """Turn tokenised query groups into a query: places become boosts, posting words too.
+
+    The words stay searchable text as well: a posting that says 包吃住 matches it by BM25.
+    """
+    base = base or SearchQuery()
+    city_by_short = {_short(city): city for city in places.cities}
+    city_by_short.update({city: city for city in places.cities})
+    district_by_short = {_short(name): name for name in places.districts}
+    district_by_short.update({name: name for name in places.districts})
+    terms: list[tuple[str, ...]] = []
+    boosts: list[str] = []
+    boost_city, boost_district = base.boost_city, base.boost_district
+    for group in groups:
+        word = group[0]
+        if word in city_by_short and boost_city is None:
+            boost_city = city_by_short[word]
+            continue
+        if word in district_by_short and boost_district is None:
+            boost_district = district_by_short[word]
+            boost_city = boost_city or places.districts.get(boost_district)
+            continue
+        if word in POSTING_WORDS:
+            boosts.append(word)
+        terms.append(group)
+    return replace(
+        base,
+        terms=tuple(terms),
+        boosts=tuple(boosts),
+        boost_city=boost_city,
+        boost_district=boost_district,
+    )
