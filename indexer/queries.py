@@ -66,6 +66,8 @@ class SearchQuery:
     facets: bool = False
     # relevance mode: "all" (every word must match), "any" (BM25 over any word)
     match: str = "any"
+    # postings that contain any of these words are left out (the retrieval tiers use it)
+    exclude: tuple[str, ...] = ()
 
     def with_match(self, match: str) -> SearchQuery:
         return replace(self, match=match)
@@ -129,9 +131,9 @@ def _short(name: str) -> str:
 def read_query(
     groups: Iterable[tuple[str, ...]], places: Places, base: SearchQuery | None = None
 ) -> SearchQuery:
-    """Turn tokenised query groups into a query: places become boosts, posting words too.
+    """Turn tokenised query groups into a query: places and posting words also become boosts.
 
-    The words stay searchable text as well: a posting that says 包吃住 matches it by BM25.
+    The words stay searchable text as well: a posting that says 济南 or 包吃住 matches by BM25.
     """
     base = base or SearchQuery()
     city_by_short = {_short(city): city for city in places.cities}
@@ -145,12 +147,10 @@ def read_query(
         word = group[0]
         if word in city_by_short and boost_city is None:
             boost_city = city_by_short[word]
-            continue
-        if word in district_by_short and boost_district is None:
+        elif word in district_by_short and boost_district is None:
             boost_district = district_by_short[word]
             boost_city = boost_city or places.districts.get(boost_district)
-            continue
-        if word in POSTING_WORDS:
+        elif word in POSTING_WORDS:
             boosts.append(word)
         terms.append(group)
     return replace(

@@ -23,7 +23,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when normalisation or segmentation rules change: old indexes then read as stale.
-_RULES_VERSION = "1"
+_RULES_VERSION = "2"
 
 # Any word we add outranks splits into common words: a two-way split beats it only when
 # freq(a) * freq(b) exceeds about 1000 * 60M (jieba's total), which no real pair does.
@@ -213,7 +213,9 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
     # characters are left out: jieba already yields them, and a one-letter word would split
     # every Latin word that contains the letter.
     extra = [part for word in extra_words for part in normalize(word).split() if len(part) > 1]
-    stop_words = frozenset(normalize(word) for word in _STOP_WORDS.split())
+    own_stop_words = frozenset(normalize(word) for word in _STOP_WORDS.split())
+    # General Chinese function words (stopwords-iso) beside our own job-posting noise words
+    stop_words = own_stop_words | frozenset(normalize(word) for word in _iso_stop_words())
     groups = [tuple(normalize(word) for word in line.split()) for line in _SYNONYMS.splitlines()]
     groups = [group for group in groups if group]
     synonyms: dict[str, tuple[str, ...]] = {}
@@ -221,18 +223,31 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
         for word in group:
             synonyms[word] = tuple(dict.fromkeys((*synonyms.get(word, (word,)), *group)))
     words = frozenset(builtin) | frozenset(extra) | {w for g in groups for w in g}
-    # Stop words are added too, so that 诚聘 comes out as one token and is then dropped.
-    words |= {word for word in stop_words if len(word) > 1}
+    # Our stop words are added too, so that 诚聘 comes out as one token and is then dropped.
+    words |= {word for word in own_stop_words if len(word) > 1}
     payload = {
         "rules": _RULES_VERSION,
         "jieba": metadata.version("jieba"),
         "opencc": metadata.version("opencc"),
+        "stopwordsiso": metadata.version("stopwordsiso"),
         "words": sorted(words),
         "stop_words": sorted(stop_words),
         "synonyms": sorted(sorted(group) for group in groups),
     }
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return _Lexicon(words, stop_words, synonyms, digest.hexdigest()[:12])
+
+
+# Words of the general stop list that change what a seeker means (不加班, 无经验, 男/女).
+_MEANINGFUL = frozenset(
+    "不 无 没 没有 非 未 别 男 女 老 新 高 低 长 短 多 少 全 半 日 夜 月 年".split()
+)
+
+
+def _iso_stop_words() -> list[str]:
+    import stopwordsiso
+
+    return sorted(set(stopwordsiso.stopwords("zh")) - _MEANINGFUL)
 
 
 # Segmenters shared by tokenizers with the same dictionary; freed when no tokenizer holds one.
@@ -325,6 +340,7 @@ class Tokenizer:
         if not normalized:
             return []
         stop_words = self._get_lexicon().stop_words
+        freq: dict[str, int] = segmenter.FREQ
         tokens: list[str] = []
         latin_run = False
         for token in segmenter.cut(normalized, cut_all=False, HMM=True):
@@ -340,6 +356,10 @@ class Tokenizer:
                 # a lone "+" or "#" (底薪+提成) and spaces separate, they are not tokens
                 if token in stop_words or not token.strip(" +#"):
                     continue
+                if len(token) > 2:
+                    # jieba's search mode: a compound also yields the dictionary words inside
+                    # it, so 低压电工 matches a search for 电工 and 底薪加提成 one for 提成
+                    tokens.extend(_parts(token, freq, stop_words))
             tokens.append(token)
         return tokens
 
@@ -355,6 +375,19 @@ class Tokenizer:
         """Whether `word`, normalised, is one entry of the dictionary (jieba's or ours)."""
         freq: dict[str, int] = self._get_segmenter().FREQ
         return freq.get(self.normalize(word), 0) > 0
+
+
+def _parts(word: str, freq: dict[str, int], stop_words: frozenset[str]) -> list[str]:
+    """The 2- and 3-character dictionary words inside a longer word, in order."""
+    parts: list[str] = []
+    for size in (2, 3):
+        if size >= len(word):
+            break
+        for start in range(len(word) - size + 1):
+            part = word[start : start + size]
+            if freq.get(part) and part not in stop_words:
+                parts.append(part)
+    return parts
 
 
 @lru_cache(maxsize=8)

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_BATCH_SIZE": 1000,
     # Days a posting created on the platform stays published before it expires.
     "JOB_TTL_DAYS": 60,
+    # Seconds a worker has to answer a 即时快招 offer before it expires and the next wave goes out.
+    "GIG_OFFER_SECONDS": 120,
     # WTForms CSRF protection on every form (tests that post forms fetch the token).
     "WTF_CSRF_ENABLED": True,
     # Cookies: HttpOnly always; Secure when served over HTTPS behind the proxy.
@@ -54,6 +56,7 @@ _ENVIRONMENT: dict[str, type] = {
     "HEALTH_TIMEOUT": float,
     "IMPORT_BATCH_SIZE": int,
     "JOB_TTL_DAYS": int,
+    "GIG_OFFER_SECONDS": int,
     "SESSION_COOKIE_SECURE": bool,
     "LOG_LEVEL": str,
 }

@@ -3,6 +3,7 @@
 from marketplace.accounts.models import KioskDevice, Role, User
 from marketplace.database import Base
 from marketplace.employers.models import Employer, KeyCategory, Verification
+from marketplace.gigs.models import GigEvent, GigOffer, GigRating, GigRequest, GigWorker
 from marketplace.interactions.models import Interaction, InteractionEvent
 from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
 from marketplace.places.models import Datum, Place, PlaceLevel, Precision, ServicePoint
@@ -19,6 +20,11 @@ __all__ = [
     "Base",
     "Datum",
     "Employer",
+    "GigEvent",
+    "GigOffer",
+    "GigRating",
+    "GigRequest",
+    "GigWorker",
     "Interaction",
     "InteractionEvent",
     "Job",

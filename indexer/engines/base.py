@@ -37,6 +37,8 @@ class SearchResult:
     hits: list[Hit]
     total: int
     facets: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # False when `total` is a lower bound (the engine stopped counting)
+    total_is_exact: bool = True
 
 
 class SearchEngine(Protocol):

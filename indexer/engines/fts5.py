@@ -19,10 +19,13 @@ from typing import Any
 
 from indexer.documents import FILTER_FIELDS, TEXT_FIELDS
 from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
+from indexer.engines.fts5_ranking import expression, ranked_page
 from indexer.queries import FACET_FIELDS, PayFilter, SearchQuery, Sort, salary_band
 from indexer.salary import SalaryUnit
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Totals above this are reported as "more than COUNT_CAP" (facet queries count exactly).
+COUNT_CAP = 10_000
 _TEXT = list(TEXT_FIELDS)
 _FILTERS = list(FILTER_FIELDS)
 # Tokens arrive space-separated; these characters stay inside a token (c++, c#, node.js, b2b).
@@ -42,6 +45,8 @@ def _schema() -> list[str]:
         "CREATE INDEX ix_docs_point ON docs(lat, lng)",
         "CREATE INDEX ix_docs_title ON docs(title_text)",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+        # document frequency of each word, for bounded scoring
+        "CREATE VIRTUAL TABLE docs_vocab USING fts5vocab(docs_fts, row)",
     ]
 
 
@@ -198,45 +203,50 @@ class Fts5Engine:
         where, params = _filters(query)
         match = _match_expression(query)
         source = "docs d"
-        score = "0.0"
         if match is not None:
             source = "docs_fts JOIN docs d ON d.id = docs_fts.rowid"
             where.insert(0, "docs_fts MATCH ?")
             params.insert(0, match)
-            score = f"-bm25(docs_fts, {_WEIGHTS})"
-        score_params: list[Any] = []
-        if query.boost_city or query.boost_district:
-            # a place named in the query lifts postings there by half again, never filters
-            score = f"({score}) * (CASE WHEN d.city = ? OR d.district = ? THEN 1.5 ELSE 1.0 END)"
-            score_params = [query.boost_city, query.boost_district]
-        distance = "NULL"
-        distance_params: list[Any] = []
-        if query.near is not None:
-            distance = "distance_km(d.lat, d.lng, ?, ?)"
-            distance_params = [query.near.lat, query.near.lng]
-        order = _ORDER[
-            query.sort if match is not None or query.sort != Sort.RELEVANCE else Sort.NEWEST
-        ]
-        if query.sort == Sort.DISTANCE and query.near is None:
-            order = _ORDER[Sort.NEWEST]
         where_sql = " AND ".join(where) or "1"
-        rows = connection.execute(
-            f"SELECT d.id, {score} AS score, {distance} AS distance FROM {source} "  # noqa: S608
-            f"WHERE {where_sql} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*score_params, *distance_params, *params, query.limit, query.offset],
-        ).fetchall()
+        if match is not None and query.sort == Sort.RELEVANCE:
+            rows = ranked_page(connection, query, where[1:], params[1:], _distance_sql(query))
+        else:
+            rows = self._sorted_page(connection, query, source, where_sql, params)
         hits = [Hit(job_id=int(r[0]), score=float(r[1]), distance_km=r[2]) for r in rows]
         if query.facets:
             total, facets = self._facets(connection, source, where_sql, params)
         else:
+            # counting a common word's matches costs as much as a page: stop at COUNT_CAP
             total = int(
                 connection.execute(
-                    f"SELECT count(*) FROM {source} WHERE {where_sql}",  # noqa: S608
+                    f"SELECT count(*) FROM (SELECT 1 FROM {source} "  # noqa: S608
+                    f"WHERE {where_sql} LIMIT {COUNT_CAP + 1})",
                     params,
                 ).fetchone()[0]
             )
             facets = {}
+        if total > COUNT_CAP:
+            return SearchResult(hits=hits, total=COUNT_CAP, facets=facets, total_is_exact=False)
         return SearchResult(hits=hits, total=total, facets=facets)
+
+    def _sorted_page(
+        self,
+        connection: sqlite3.Connection,
+        query: SearchQuery,
+        source: str,
+        where_sql: str,
+        params: list[Any],
+    ) -> list[tuple[Any, ...]]:
+        """A page in newest, pay or distance order (no relevance scoring needed)."""
+        distance, distance_params = _distance_sql(query)
+        sort = query.sort
+        if sort == Sort.RELEVANCE or (sort == Sort.DISTANCE and query.near is None):
+            sort = Sort.NEWEST
+        return connection.execute(
+            f"SELECT d.id, 0.0 AS score, {distance} AS distance FROM {source} "  # noqa: S608
+            f"WHERE {where_sql} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+            [*distance_params, *params, query.limit, query.offset],
+        ).fetchall()
 
     @staticmethod
     def _facets(
@@ -277,8 +287,6 @@ class Fts5Engine:
         return [str(row[0]) for row in rows]
 
 
-_WEIGHTS = ", ".join(str(weight) for weight in TEXT_FIELDS.values())
-
 # Every order ends with the id, so that pages never overlap or skip when scores tie.
 _ORDER: dict[Sort, str] = {
     Sort.RELEVANCE: "score DESC, d.published_at DESC, d.id DESC",
@@ -288,19 +296,16 @@ _ORDER: dict[Sort, str] = {
 }
 
 
-def _quote(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
-
-
 def _match_expression(query: SearchQuery) -> str | None:
-    groups = [
-        "(" + " OR ".join(_quote(alternative) for alternative in group) + ")"
-        for group in query.terms
-        if group
-    ]
-    if not groups:
+    if not any(query.terms):
         return None
-    return (" AND " if query.match == "all" else " OR ").join(groups)
+    return expression(query.terms, query.match, query.exclude)
+
+
+def _distance_sql(query: SearchQuery) -> tuple[str, list[Any]]:
+    if query.near is None:
+        return "NULL", []
+    return "distance_km(d.lat, d.lng, ?, ?)", [query.near.lat, query.near.lng]
 
 
 def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:

@@ -52,7 +52,11 @@ class SearchHolder:
     def engine(self) -> SearchEngine:
         if self._engine is None:
             if self.app.config["ES_URL"]:
-                raise SearchUnavailable("the Elasticsearch engine is not part of this build yet")
+                from indexer.engines.elasticsearch import ElasticsearchEngine, build_client
+
+                client = build_client(self.app.config["ES_URL"], self.app.config["HEALTH_TIMEOUT"])
+                self._engine = ElasticsearchEngine(client, self.app.config["ES_INDEX_PREFIX"])
+                return self._engine
             self._engine = Fts5Engine(self.app.config["FTS5_PATH"])
         return self._engine
 

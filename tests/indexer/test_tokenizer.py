@@ -22,7 +22,7 @@ def test_full_width_letters_become_half_width_lower_case(tokenizer: Tokenizer) -
 
 
 def test_traditional_chinese_becomes_simplified(tokenizer: Tokenizer) -> None:
-    assert tokenizer.tokenize("電工證") == ["电工证"]
+    assert tokenizer.tokenize("電工證") == ["电工", "电工证"]
     assert tokenizer.normalize("招聘電焊工") == "招聘电焊工"
 
 
@@ -70,7 +70,6 @@ def test_latin_words_are_never_split_inside(tokenizer: Tokenizer) -> None:
     assert tokenizer.tokenize("fix bug用PowerPoint, abc1") == [
         "fix",
         "bug",
-        "用",
         "powerpoint",
         "abc1",
     ]
@@ -79,16 +78,26 @@ def test_latin_words_are_never_split_inside(tokenizer: Tokenizer) -> None:
 @pytest.mark.parametrize(
     "word", ["叉车司机", "船舶电工", "水产加工", "家政服务员", "环翠区", "五险一金"]
 )
-def test_dictionary_words_stay_one_token(tokenizer: Tokenizer, word: str) -> None:
-    assert tokenizer.tokenize(word) == [word]
+def test_dictionary_words_stay_one_token_after_the_words_inside_them(
+    tokenizer: Tokenizer, word: str
+) -> None:
+    tokens = tokenizer.tokenize(word)
+    assert tokens[-1] == word
+    # search mode: the shorter dictionary words inside come first, so 电工 finds 船舶电工
+    assert all(part in word and len(part) < len(word) for part in tokens[:-1])
+
+
+def test_a_compound_is_found_by_a_word_inside_it(tokenizer: Tokenizer) -> None:
+    assert "电工" in tokenizer.tokenize("船舶电工")
+    assert {"底薪", "提成"} <= set(tokenizer.tokenize("底薪加提成"))
 
 
 def test_jieba_mixed_case_words_survive_lower_casing(tokenizer: Tokenizer) -> None:
-    assert tokenizer.tokenize("C语言 U盘") == ["c语言", "u盘"]
+    assert tokenizer.tokenize("C语言 U盘") == ["语言", "c语言", "u盘"]
 
 
 def test_stop_words_and_recruiting_noise_are_dropped(tokenizer: Tokenizer) -> None:
-    assert tokenizer.tokenize("诚聘电焊工") == ["电焊工"]
+    assert tokenizer.tokenize("诚聘电焊工") == ["电焊", "焊工", "电焊工"]
     assert tokenizer.tokenize("急招普工的岗位") == ["普工"]
 
 
@@ -103,7 +112,9 @@ def test_tokens_keep_order_and_duplicates(tokenizer: Tokenizer) -> None:
 
 def test_query_terms_offer_synonyms(tokenizer: Tokenizer) -> None:
     assert tokenizer.query_terms("叉车司机") == [
-        QueryTerm("叉车司机", ("叉车司机", "叉车", "叉车工"))
+        QueryTerm("叉车", ("叉车", "叉车司机", "叉车工")),
+        QueryTerm("司机", ("司机", "驾驶员")),
+        QueryTerm("叉车司机", ("叉车司机", "叉车", "叉车工")),
     ]
     (term,) = tokenizer.query_terms("司机")
     assert term.alternatives[0] == "司机"
@@ -125,10 +136,10 @@ def test_query_terms_are_distinct_and_in_order(tokenizer: Tokenizer) -> None:
 )
 def test_every_synonym_is_itself_one_token(tokenizer: Tokenizer, query: str) -> None:
     terms = tokenizer.query_terms(query)
-    alternatives = set(itertools.chain.from_iterable(term.alternatives for term in terms))
-    assert len(alternatives) > len(terms)
-    for alternative in alternatives:
-        assert tokenizer.tokenize(alternative) == [alternative]
+    synonyms = set(itertools.chain.from_iterable(term.alternatives[1:] for term in terms))
+    assert synonyms
+    for alternative in synonyms:
+        assert tokenizer.tokenize(alternative)[-1] == alternative
 
 
 def test_a_document_contains_the_tokens_of_a_query_for_it(tokenizer: Tokenizer) -> None:
@@ -153,8 +164,8 @@ def test_version_changes_when_extra_words_change() -> None:
 def test_extra_words_become_tokens(tokenizer: Tokenizer) -> None:
     assert tokenizer.tokenize("海参养殖工") != ["海参养殖工"]
     with_words = get_tokenizer(["海参养殖工", "船舶钳工（装配）"])
-    assert with_words.tokenize("招聘海参养殖工") == ["海参养殖工"]
-    assert with_words.tokenize("船舶钳工") == ["船舶钳工"]
+    assert with_words.tokenize("招聘海参养殖工")[-1] == "海参养殖工"
+    assert with_words.tokenize("船舶钳工")[-1] == "船舶钳工"
     assert with_words.is_known_word("海参养殖工")
     assert not tokenizer.is_known_word("海参养殖工")
 

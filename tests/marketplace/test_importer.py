@@ -147,12 +147,8 @@ def test_imported_postings_keep_source_dates_and_coordinates(app: Flask, tmp_pat
     first = jobs["TEST_00001"]
     assert first.status == JobStatus.PUBLISHED
     assert (first.lng, first.lat, first.datum) == (122.42, 37.16, "GCJ-02")
-    assert (
-        first.published_at is not None
-    )
-    assert (
-        first.published_at.isoformat() == "2024-10-01T09:00:00"
-    )
+    assert first.published_at is not None
+    assert first.published_at.isoformat() == "2024-10-01T09:00:00"
     assert first.expires_at is None
     assert first.education == "associate"
     unknown = jobs["TEST_00002"]

@@ -1,0 +1,172 @@
+"""Bounded BM25 ranking for the FTS5 engine: common words never force scoring every match.
+
+FTS5 computes bm25() for every row a MATCH returns, so a query with a word found in half
+the postings scores half the index. Here the rarest words (within a budget of documents)
+find the candidates, which are scored in full — BM25 is a sum over words, so the common
+words' share is added for them alone — and come first. Postings with common words only
+follow, scored a bounded slice at a time, newest first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.documents import TEXT_FIELDS
+from indexer.queries import SearchQuery
+
+# At most this many postings are scored at once (a tier or a slice of one).
+SCORE_BUDGET = 3000
+_WEIGHTS = ", ".join(str(weight) for weight in TEXT_FIELDS.values())
+
+Group = tuple[str, ...]
+Row = tuple[int, float, float | None]  # job id, score, distance
+
+
+@dataclass(frozen=True)
+class Tier:
+    """The postings an FTS5 expression matches; `bounded`: scored in newest-first slices."""
+
+    match: str
+    bounded: bool = False
+
+
+def quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def expression(groups: Sequence[Sequence[str]], match: str, exclude: Sequence[str]) -> str:
+    """An FTS5 query: groups of alternatives joined by AND or OR, minus excluded words."""
+    parts = ["(" + " OR ".join(quote(alt) for alt in group) + ")" for group in groups if group]
+    text = (" AND " if match == "all" else " OR ").join(parts)
+    if exclude:
+        text = f"({text}) NOT ({' OR '.join(quote(word) for word in exclude)})"
+    return text
+
+
+def _frequencies(connection: sqlite3.Connection, words: set[str]) -> dict[str, int]:
+    marks = ", ".join("?" for _ in words)
+    rows = connection.execute(
+        f"SELECT term, doc FROM docs_vocab WHERE term IN ({marks})",  # noqa: S608
+        sorted(words),
+    ).fetchall()
+    return {str(term): int(doc) for term, doc in rows}
+
+
+def plan(connection: sqlite3.Connection, query: SearchQuery) -> list[Tier]:
+    """The tiers that answer a relevance-ordered text query, best first.
+
+    Postings with every word come first; then those with some of the words. A tier whose
+    postings exceed the scoring budget is scored in newest-first slices.
+    """
+    frequency = _frequencies(connection, {alt for group in query.terms for alt in group})
+
+    def size(groups: Sequence[Group]) -> int:
+        return sum(frequency.get(alt, 0) for group in groups for alt in group)
+
+    everything = expression(query.terms, "all", query.exclude)
+    if query.match == "all" or len(query.terms) == 1:
+        # the rarest word bounds what AND can match
+        smallest = min(size([group]) for group in query.terms)
+        return [Tier(everything, bounded=smallest > SCORE_BUDGET)]
+    every_word = expression(query.terms, "all", ())
+    some_words = f"({expression(query.terms, 'any', query.exclude)}) NOT ({every_word})"
+    smallest = min(size([group]) for group in query.terms)
+    return [
+        Tier(everything, bounded=smallest > SCORE_BUDGET),
+        Tier(some_words, bounded=size(query.terms) > SCORE_BUDGET),
+    ]
+
+
+def ranked_page(
+    connection: sqlite3.Connection,
+    query: SearchQuery,
+    where: list[str],
+    params: list[Any],
+    distance: tuple[str, list[Any]],
+) -> list[Row]:
+    """The page [offset, offset + limit) of the query's postings in relevance order."""
+    rows: list[Row] = []
+    skip = query.offset
+    for tier in plan(connection, query):
+        for scored in _tier_slices(connection, query, tier, where, params, distance):
+            if skip >= len(scored):
+                skip -= len(scored)
+                continue
+            rows.extend(scored[skip : skip + query.limit - len(rows)])
+            skip = 0
+            if len(rows) >= query.limit:
+                return rows
+    return rows
+
+
+def _tier_slices(
+    connection: sqlite3.Connection,
+    query: SearchQuery,
+    tier: Tier,
+    where: list[str],
+    params: list[Any],
+    distance: tuple[str, list[Any]],
+) -> Any:
+    """Scored slices of a tier in order: one slice, or newest-first slices when bounded."""
+    match = tier.match
+    if not tier.bounded:
+        yield _score(connection, query, tier, match, where, params, distance)
+        return
+    upper: int | None = None
+    while True:
+        bound = [*where, "docs_fts.rowid < ?"] if upper is not None else list(where)
+        bound_params = [*params, upper] if upper is not None else list(params)
+        # the rowid of the SCORE_BUDGET-th newest match: the slice is every match above it
+        cutoff = connection.execute(
+            "SELECT docs_fts.rowid FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid "  # noqa: S608
+            f"WHERE {' AND '.join(['docs_fts MATCH ?', *bound])} "
+            "ORDER BY docs_fts.rowid DESC LIMIT 1 OFFSET ?",
+            [match, *bound_params, SCORE_BUDGET - 1],
+        ).fetchone()
+        if cutoff is None:
+            yield _score(connection, query, tier, match, bound, bound_params, distance)
+            return
+        lower = int(cutoff[0])
+        yield _score(
+            connection,
+            query,
+            tier,
+            match,
+            [*bound, "docs_fts.rowid >= ?"],
+            [*bound_params, lower],
+            distance,
+        )
+        upper = lower
+
+
+def _score(
+    connection: sqlite3.Connection,
+    query: SearchQuery,
+    tier: Tier,
+    match: str,
+    where: list[str],
+    params: list[Any],
+    distance: tuple[str, list[Any]],
+) -> list[Row]:
+    """Every posting of a slice with its score, best first (ties: newest, then highest id)."""
+    distance_sql, distance_params = distance
+    conditions = " AND ".join(["docs_fts MATCH ?", *where])
+    rows = connection.execute(
+        f"SELECT d.id, -bm25(docs_fts, {_WEIGHTS}), {distance_sql}, d.city, d.district, "  # noqa: S608
+        f"d.published_at FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE {conditions}",
+        [*distance_params, match, *params],
+    ).fetchall()
+    scores = {int(row[0]): float(row[1]) for row in rows}
+    boost = {query.boost_city, query.boost_district} - {None}
+    ranked: list[tuple[int, float, float | None, float]] = []
+    for job_id, _bm25, dist, city, district, published in rows:
+        score = scores[int(job_id)]
+        if boost and (city in boost or district in boost):
+            # a place named in the query lifts postings there by half again, never filters
+            score *= 1.5
+        ranked.append((int(job_id), score, dist, published or 0.0))
+    ranked.sort(key=lambda row: (-row[1], -row[3], -row[0]))
+    return [(job_id, score, dist) for job_id, score, dist, _published in ranked]

@@ -1,0 +1,281 @@
+"""即时快招 dispatch: offer a request to nearby workers in waves, widening the circle when needed.
+
+Also the expiry sweep that ends overdue offers and requests and sends the next wave.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from marketplace.database import utcnow
+from marketplace.errors import ServiceUnavailable
+from marketplace.gigs import queue, ranking, records
+from marketplace.gigs.models import (
+    GigOffer,
+    GigRequest,
+    GigWorker,
+    OfferStatus,
+    RequestStatus,
+)
+from marketplace.gigs.recovery import ensure_queue
+from marketplace.seekers.models import SeekerProfile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    """How dispatch behaves; `from_config` reads the app's settings."""
+
+    offer_seconds: int = 120
+    # the plan's 5 km service circle first, then wider steps when too few are found
+    radii_km: tuple[float, ...] = (5.0, 8.0, 12.0)
+    # offers per open place in a wave: many decline or do not answer in time
+    wave_factor: int = 3
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> DispatchPolicy:
+        return cls(offer_seconds=int(config.get("GIG_OFFER_SECONDS", cls.offer_seconds)))
+
+
+@dataclass
+class DispatchReport:
+    request_id: int
+    wave: int = 0  # the wave sent (0: none)
+    radius_km: float | None = None
+    offered: list[int] = field(default_factory=list)  # worker ids, best first
+    note: str | None = None
+
+
+def widening_note(previous_km: float, radius_km: float) -> str:
+    return f"{previous_km:g} 公里内人数不足，已扩大到 {radius_km:g} 公里"
+
+
+def nobody_note(radius_km: float) -> str:
+    return f"{radius_km:g} 公里内暂无可派单的零工"
+
+
+def _search(
+    session: Session,
+    client: redis.Redis,
+    request: GigRequest,
+    wanted: int,
+    policy: DispatchPolicy,
+    exclude: set[int],
+) -> tuple[list[ranking.Candidate], float, float | None]:
+    """Rank fresh candidates, widening the circle until `wanted` are found or none is left.
+
+    Returns (candidates, radius used, radius started from when it widened).
+    """
+    start = request.radius_km or policy.radii_km[0]
+    steps = [radius for radius in policy.radii_km if radius >= start] or [start]
+    starts_ms, ends_ms = queue.epoch_ms(request.starts_at), queue.epoch_ms(request.ends_at)
+    rows: dict[int, GigWorker] = {}
+    ranked: list[ranking.Candidate] = []
+    for radius in steps:
+        with records.queue_required():
+            found = [(wid, km) for wid, km in queue.candidates(client, request, radius)]
+        fresh = [wid for wid, _ in found if wid not in exclude]
+        missing = [wid for wid in fresh if wid not in rows]
+        if missing:
+            for worker in session.scalars(select(GigWorker).where(GigWorker.id.in_(missing))):
+                rows[worker.id] = worker
+        with records.queue_required():
+            busy = queue.busy_workers(
+                client, [wid for wid in fresh if wid in rows], starts_ms, ends_ms
+            )
+        pairs = [(rows[wid], km) for wid, km in found if wid in rows and wid not in exclude | busy]
+        ranked = ranking.rank(request, pairs, radius)
+        if len(ranked) >= wanted:
+            break
+    used = radius
+    return ranked, used, start if used > start else None
+
+
+def dispatch(
+    session: Session,
+    client: redis.Redis,
+    request_id: int,
+    *,
+    now: datetime | None = None,
+    policy: DispatchPolicy | None = None,
+) -> DispatchReport:
+    """Offer an open request to the best available workers nearby (one wave).
+
+    A wave has `wave_factor` offers per open place, less the offers still live. The request
+    records the radius used and, when the 5 km circle was widened, says so.
+    """
+    now = now or utcnow()
+    policy = policy or DispatchPolicy()
+    report = DispatchReport(request_id)
+    ensure_queue(session, client)
+    request = session.get(GigRequest, request_id)
+    if request is None or request.status != RequestStatus.OPEN or request.starts_at <= now:
+        return report
+    remaining = request.headcount - records.count_offers(session, request_id, OfferStatus.ACCEPTED)
+    live = records.count_offers(session, request_id, OfferStatus.OFFERED, live_at=now)
+    wanted = remaining * policy.wave_factor - live
+    if wanted <= 0:
+        return report
+    exclude = set(
+        session.scalars(select(GigOffer.worker_id).where(GigOffer.request_id == request_id))
+    )
+    if request.requester_user_id is not None:
+        # nobody is offered their own request
+        exclude |= set(
+            session.scalars(
+                select(GigWorker.id)
+                .join(SeekerProfile, SeekerProfile.id == GigWorker.seeker_id)
+                .where(SeekerProfile.user_id == request.requester_user_id)
+            )
+        )
+    ranked, radius, widened_from = _search(session, client, request, wanted, policy, exclude)
+    session.rollback()  # end the reads; the write starts with the request's row lock
+    if not ranked:
+        note = nobody_note(radius)
+    elif widened_from is not None:
+        note = widening_note(widened_from, radius)
+    else:
+        note = None
+    return _record_wave(session, client, report, ranked[:wanted], radius, note, now, policy)
+
+
+def _record_wave(
+    session: Session,
+    client: redis.Redis,
+    report: DispatchReport,
+    chosen: list[ranking.Candidate],
+    radius: float,
+    note: str | None,
+    now: datetime,
+    policy: DispatchPolicy,
+) -> DispatchReport:
+    deadline = now + timedelta(seconds=policy.offer_seconds)
+    try:
+        request = records.lock_request(session, report.request_id, now)
+        if request.status != RequestStatus.OPEN:
+            session.rollback()
+            return report
+        # a concurrent wave may have offered some of them while this one was searching
+        taken = set(
+            session.scalars(select(GigOffer.worker_id).where(GigOffer.request_id == request.id))
+        )
+        chosen = [candidate for candidate in chosen if candidate.worker_id not in taken]
+        wave = request.waves + 1
+        offers = [
+            GigOffer(
+                request_id=request.id,
+                worker_id=candidate.worker_id,
+                wave=wave,
+                rank=position,
+                distance_km=candidate.distance_km,
+                score=candidate.score,
+                offered_at=now,
+                expires_at=deadline,
+                status=OfferStatus.OFFERED,
+                updated_at=now,
+            )
+            for position, candidate in enumerate(chosen, 1)
+        ]
+        session.add_all(offers)
+        session.flush()
+        for offer in offers:
+            records.event(
+                session,
+                "offer",
+                OfferStatus.OFFERED,
+                now,
+                request_id=request.id,
+                worker_id=offer.worker_id,
+                offer_id=offer.id,
+                note=f"第 {wave} 轮，{offer.distance_km:g} 公里",
+            )
+        if offers:
+            request.waves = wave
+            # workers in id order: concurrent waves lock shared workers in the same order
+            session.execute(
+                update(GigWorker)
+                .where(GigWorker.id.in_(sorted(offer.worker_id for offer in offers)))
+                .values(
+                    last_offered_at=now, offers_count=GigWorker.offers_count + 1, updated_at=now
+                )
+                .execution_options(synchronize_session=False)
+            )
+        if radius > (request.radius_km or 0):
+            request.radius_km = radius
+        if note is not None and note != request.dispatch_note:
+            records.event(
+                session,
+                "request",
+                request.status,
+                now,
+                from_status=request.status,
+                request_id=request.id,
+                note=note,
+            )
+            request.dispatch_note = note
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    worker_ids = [offer.worker_id for offer in offers]
+    records.after_commit(
+        client,
+        f"wave {wave} of request {request.id}",
+        lambda: queue.offer(client, request.id, worker_ids, queue.epoch_ms(deadline)),
+    )
+    if offers:
+        report.wave = wave
+    report.offered = worker_ids
+    report.radius_km = request.radius_km
+    report.note = note
+    log.info("request %s wave %s: %s offers within %g km", request.id, wave, len(offers), radius)
+    return report
+
+
+def top_up(
+    session: Session,
+    client: redis.Redis,
+    request_id: int,
+    *,
+    now: datetime,
+    policy: DispatchPolicy,
+) -> DispatchReport | None:
+    """Send the next wave of an urgent request once its live offers cannot fill it."""
+    request = session.get(GigRequest, request_id)
+    if request is None or not request.urgent or request.status != RequestStatus.OPEN:
+        return None
+    remaining = request.headcount - records.count_offers(session, request_id, OfferStatus.ACCEPTED)
+    live = records.count_offers(session, request_id, OfferStatus.OFFERED, live_at=now)
+    if remaining <= 0 or live >= remaining:
+        return None
+    return dispatch(session, client, request_id, now=now, policy=policy)
+
+
+def wave_after_commit(
+    session: Session,
+    client: redis.Redis,
+    request_id: int,
+    *,
+    now: datetime,
+    policy: DispatchPolicy | None,
+    first: bool = False,
+) -> DispatchReport | None:
+    """Dispatch following a committed action: the first wave, or a top-up. With Redis down
+    the action still stands and the expiry sweep sends the wave later."""
+    try:
+        if first:
+            return dispatch(session, client, request_id, now=now, policy=policy)
+        return top_up(session, client, request_id, now=now, policy=policy or DispatchPolicy())
+    except ServiceUnavailable as error:
+        session.rollback()
+        log.warning("request %s: no wave sent now (%s)", request_id, error.message)
+        return None

@@ -1,0 +1,326 @@
+"""Odd-job business actions, one import for callers: workers and requests are here; answers to
+offers (`offers.py`), ending requests (`closing.py`), dispatch, the sweep and the rebuild are
+re-exported. Each action commits its own transaction (its Redis step follows the commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, time
+
+import redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import User
+from marketplace.database import utcnow
+from marketplace.errors import NotFound, ValidationError
+from marketplace.gigs import permissions, queue, records
+from marketplace.gigs.closing import cancel_request, complete, rate
+from marketplace.gigs.dispatch import DispatchPolicy, DispatchReport, dispatch, wave_after_commit
+from marketplace.gigs.models import (
+    ALL_DAYS,
+    SKILLS,
+    GigRequest,
+    GigWorker,
+    PayUnit,
+    RequestStatus,
+)
+from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, withdraw
+from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
+from marketplace.gigs.sweep import SweepReport, expire_offers
+from marketplace.places.models import Datum, Place
+from marketplace.seekers.models import SeekerProfile
+
+__all__ = [
+    "DispatchPolicy",
+    "DispatchReport",
+    "HireConflict",
+    "RebuildReport",
+    "SweepReport",
+    "accept_offer",
+    "cancel_request",
+    "complete",
+    "decline_offer",
+    "dispatch",
+    "ensure_queue",
+    "expire_offers",
+    "masked_phone",
+    "pause_worker",
+    "post_request",
+    "rate",
+    "rebuild_queue",
+    "register_worker",
+    "withdraw",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_HEADCOUNT = 200
+
+
+def masked_phone(phone: str | None) -> str | None:
+    """A phone number as others see it: 138****5678."""
+    if not phone or len(phone) < 7:
+        return phone
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def _skills(tags: Iterable[str], *, required: bool) -> str:
+    chosen = {tag.strip() for tag in tags if tag.strip()}
+    unknown = chosen - set(SKILLS)
+    if unknown:
+        raise ValidationError(f"未知技能：{'、'.join(sorted(unknown))}")
+    if required and not chosen:
+        raise ValidationError("请至少选择一项技能")
+    return ",".join(tag for tag in SKILLS if tag in chosen)
+
+
+def _point(
+    session: Session,
+    place_code: str | None,
+    lat: float | None,
+    lng: float | None,
+    datum: str | None,
+) -> tuple[float, float, str | None]:
+    """(lat, lng, datum) given directly, else the place's point."""
+    place = session.get(Place, place_code) if place_code else None
+    if place_code and place is None:
+        raise ValidationError("没有这个村居或镇街")
+    if lat is not None and lng is not None:
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationError("位置坐标无效")
+        return lat, lng, datum or Datum.WGS84
+    if place is not None and place.lat is not None and place.lng is not None:
+        return place.lat, place.lng, place.datum
+    raise ValidationError("请选择所在村居或填写位置")
+
+
+def _pay(amount: float | None, unit: str | None, *, required: bool) -> None:
+    if amount is None and unit is None and not required:
+        return
+    if unit not in set(PayUnit):
+        raise ValidationError("报酬单位须为按天、按小时或按件")
+    if amount is None or amount <= 0:
+        raise ValidationError("报酬须大于零")
+
+
+def register_worker(
+    session: Session,
+    client: redis.Redis,
+    seeker_id: int,
+    *,
+    skills: Iterable[str],
+    place_code: str | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    datum: str | None = None,
+    days: str = ALL_DAYS,
+    available_from: time | None = None,
+    available_until: time | None = None,
+    rate_amount: float | None = None,
+    rate_unit: str | None = None,
+    phone_verified: bool = False,
+    registered_by_point_id: int | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> GigWorker:
+    """Register (or update) a person's odd-job availability; free, as the plan requires."""
+    now = now or utcnow()
+    seeker = session.get(SeekerProfile, seeker_id)
+    if seeker is None:
+        raise NotFound("没有这个求职者")
+    if registered_by_point_id is not None:
+        permissions.check_service_point(session, actor, registered_by_point_id)
+    elif actor is not None and seeker.user_id != actor.id:
+        raise ValidationError("请由本人或服务站工作人员登记")
+    tags = _skills(skills, required=True)
+    if not days or not set(days) <= set(ALL_DAYS):
+        raise ValidationError("请选择可工作的日子")
+    if (available_from is None) != (available_until is None) or (
+        available_from is not None
+        and available_until is not None
+        and available_from >= available_until
+    ):
+        raise ValidationError("可工作时段无效")
+    _pay(rate_amount, rate_unit, required=False)
+    point = _point(session, place_code, lat, lng, datum)
+    worker = session.scalar(select(GigWorker).where(GigWorker.seeker_id == seeker_id))
+    before = None if worker is None else ("paused" if worker.paused else "available")
+    if worker is None:
+        worker = GigWorker(seeker_id=seeker_id, paused=False, created_at=now)
+        session.add(worker)
+    worker.skills = tags
+    worker.place_code = place_code
+    worker.lat, worker.lng, worker.datum = point
+    worker.days = "".join(sorted(set(days)))
+    worker.available_from, worker.available_until = available_from, available_until
+    worker.rate_amount, worker.rate_unit = rate_amount, rate_unit
+    worker.phone_verified = phone_verified
+    worker.registered_by_point_id = registered_by_point_id or worker.registered_by_point_id
+    worker.updated_at = now
+    session.flush()
+    after = "paused" if worker.paused else "available"
+    records.event(
+        session,
+        "worker",
+        after,
+        now,
+        from_status=before,
+        worker_id=worker.id,
+        note="登记" if before is None else "更新登记",
+        user_id=actor.id if actor else None,
+    )
+    session.commit()
+    if not worker.paused:
+        records.after_commit(
+            client,
+            f"location of worker {worker.id}",
+            lambda: queue.put_worker(client, worker.id, worker.lng, worker.lat),
+        )
+    return worker
+
+
+def pause_worker(
+    session: Session,
+    client: redis.Redis,
+    worker_id: int,
+    *,
+    paused: bool = True,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> GigWorker:
+    """Pause (or resume) a worker's availability: no new offers; places held stay held."""
+    now = now or utcnow()
+    worker = session.get(GigWorker, worker_id)
+    if worker is None:
+        raise NotFound("没有这个零工")
+    permissions.check_worker(session, actor, worker)
+    if worker.paused != paused:
+        records.event(
+            session,
+            "worker",
+            "paused" if paused else "available",
+            now,
+            from_status="paused" if worker.paused else "available",
+            worker_id=worker.id,
+            user_id=actor.id if actor else None,
+        )
+        worker.paused = paused
+        worker.updated_at = now
+    session.commit()
+
+    def step() -> None:
+        if paused:
+            queue.remove_worker(client, worker_id)
+        else:
+            queue.put_worker(client, worker_id, worker.lng, worker.lat)
+
+    records.after_commit(client, f"availability of worker {worker_id}", step)
+    return worker
+
+
+def post_request(
+    session: Session,
+    client: redis.Redis,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    pay_amount: float,
+    pay_unit: str,
+    headcount: int,
+    skills: Iterable[str] = (),
+    place_code: str | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    datum: str | None = None,
+    address: str | None = None,
+    description: str = "",
+    urgent: bool = False,
+    requester_user_id: int | None = None,
+    service_point_id: int | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+    policy: DispatchPolicy | None = None,
+) -> GigRequest:
+    """Publish an odd-job request (free); an urgent one (即时快招) is dispatched at once.
+
+    The requester is the signed-in actor, or a service point whose staff post for a walk-in.
+    """
+    now = now or utcnow()
+    if actor is not None:
+        if requester_user_id not in (None, actor.id):
+            raise ValidationError("只能以本人名义发布")
+        requester_user_id = actor.id
+    if service_point_id is not None:
+        permissions.check_service_point(session, actor, service_point_id)
+    if requester_user_id is None and service_point_id is None:
+        raise ValidationError("请注明发布人或服务站")
+    if not title.strip():
+        raise ValidationError("请填写工作内容")
+    if ends_at <= starts_at:
+        raise ValidationError("结束时间须晚于开始时间")
+    if starts_at <= now:
+        raise ValidationError("开工时间须晚于现在")
+    if not 1 <= headcount <= MAX_HEADCOUNT:
+        raise ValidationError(f"招工人数须在 1 到 {MAX_HEADCOUNT} 之间")
+    _pay(pay_amount, pay_unit, required=True)
+    tags = _skills(skills, required=False)
+    point_lat, point_lng, point_datum = _point(session, place_code, lat, lng, datum)
+    request = GigRequest(
+        requester_user_id=requester_user_id,
+        service_point_id=service_point_id,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        title=title.strip(),
+        description=description,
+        skills=tags,
+        place_code=place_code,
+        address=address,
+        lat=point_lat,
+        lng=point_lng,
+        datum=point_datum,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        pay_amount=pay_amount,
+        pay_unit=pay_unit,
+        headcount=headcount,
+        urgent=urgent,
+        status=RequestStatus.OPEN,
+        waves=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.flush()
+    records.event(
+        session,
+        "request",
+        RequestStatus.OPEN,
+        now,
+        request_id=request.id,
+        note="即时快招" if urgent else None,
+        user_id=actor.id if actor else None,
+    )
+    session.commit()
+    records.after_commit(
+        client,
+        f"request {request.id}",
+        lambda: queue.put_request(
+            client,
+            request.id,
+            status=RequestStatus.OPEN,
+            headcount=headcount,
+            remaining=headcount,
+            starts_ms=queue.epoch_ms(starts_at),
+            ends_ms=queue.epoch_ms(ends_at),
+        ),
+    )
+    if urgent:
+        wave_after_commit(session, client, request.id, now=now, policy=policy, first=True)
+        session.refresh(request)
+    return request

@@ -1,0 +1,501 @@
+"""The search contract: every engine (FTS5, Elasticsearch) gives these answers to these queries.
+
+Documents are real `job_document`s, tokenised by the real jieba tokenizer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from indexer.documents import JobRecord, job_document
+from indexer.education import EducationLevel
+from indexer.engines.base import SearchEngine, SearchResult, SearchUnavailable
+from indexer.engines.fts5 import distance_km
+from indexer.queries import GeoPoint, PayFilter, SearchQuery, Sort
+from indexer.salary import SalaryUnit, monthly_equivalent
+from indexer.tokenizer import Tokenizer
+
+VERSION = "dict-v1"
+CENTRE = GeoPoint(lat=37.5131, lng=122.1201)  # near Weihai's city centre
+KM_PER_DEGREE = 6371.0088 * math.pi / 180  # along a meridian
+
+
+def job(job_id: int, title: str, **fields: Any) -> JobRecord:
+    return JobRecord(id=job_id, title=title, **fields)
+
+
+def pay(low: float | None, high: float | None, unit: SalaryUnit) -> dict[str, Any]:
+    """A posting's pay fields as the app stores them (with monthly equivalents)."""
+    return {
+        "salary_unit": unit,
+        "salary_min": low,
+        "salary_max": high,
+        "salary_monthly_min": monthly_equivalent(low, unit),
+        "salary_monthly_max": monthly_equivalent(high, unit),
+    }
+
+
+def north_east(north_km: float, east_km: float = 0.0) -> dict[str, float]:
+    """A point this far from CENTRE (small distances: the flat approximation is fine)."""
+    lat = CENTRE.lat + north_km / KM_PER_DEGREE
+    lng = CENTRE.lng + east_km / (KM_PER_DEGREE * math.cos(math.radians(CENTRE.lat)))
+    return {"lat": lat, "lng": lng}
+
+
+def build(
+    engine: SearchEngine, tokenizer: Tokenizer, *jobs: JobRecord, version: str = VERSION
+) -> None:
+    assert engine.rebuild([job_document(j, tokenizer) for j in jobs], version) == len(jobs)
+
+
+def words(tokenizer: Tokenizer, text: str, **fields: Any) -> SearchQuery:
+    """The query a seeker's text becomes: one group per word, with its synonyms."""
+    terms = tuple(term.alternatives for term in tokenizer.query_terms(text))
+    return SearchQuery(terms=terms, **fields)
+
+
+def ids(result: SearchResult) -> list[int]:
+    return [hit.job_id for hit in result.hits]
+
+
+# -- finding and ranking ---------------------------------------------------------------------
+
+
+def test_rebuild_then_search_finds_a_document_by_a_title_word(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "水产加工操作工", description="海参 分拣 包装"),
+        job(2, "酒店前台", description="接待 客人"),
+    )
+
+    result = engine.search(words(tokenizer, "水产加工"))
+
+    assert ids(result) == [1]
+    assert result.total == 1
+    assert result.hits[0].score > 0
+    assert result.hits[0].distance_km is None
+
+
+def test_title_outranks_description_for_the_same_word(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "维修工", description="有电工经验者优先，负责设备日常维护"),
+        job(2, "电工", description="有维修经验者优先，负责设备日常维护"),
+    )
+
+    result = engine.search(words(tokenizer, "电工"))
+
+    assert ids(result) == [2, 1]
+    assert result.hits[0].score > result.hits[1].score
+
+
+def test_a_group_matches_by_any_of_its_synonyms(engine: SearchEngine, tokenizer: Tokenizer) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "驾驶员", description="驾驶 货车 送货"),
+        job(2, "司机", description="驾驶 货车 送货"),
+        job(3, "厨师"),
+    )
+    query = words(tokenizer, "司机")
+    assert "驾驶员" in query.terms[0]
+
+    assert sorted(ids(engine.search(query))) == [1, 2]
+
+
+def test_match_all_needs_every_word_and_any_needs_one(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "电工兼厨师", description="负责线路维护和员工食堂"),
+        job(2, "电工", description="负责线路维护"),
+        job(3, "厨师", description="负责后厨"),
+        *(job(n, title) for n, title in enumerate(["保安", "保洁员", "司机", "焊工"], 4)),
+    )
+    query = words(tokenizer, "电工 厨师")
+
+    anything = engine.search(query.with_match("any"))
+    everything = engine.search(query.with_match("all"))
+
+    assert sorted(ids(anything)) == [1, 2, 3]
+    assert ids(anything)[0] == 1  # matching both words ranks first
+    assert ids(everything) == [1]
+    assert everything.total == 1
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+FILTER_CORPUS = (
+    job(1, "普工", kind="full_time", city="威海市", district="环翠区", county_code="371002",
+        town_code="371002001", occupation_code="6-01-02-03",
+        education_level=int(EducationLevel.SECONDARY_VOCATIONAL), experience_years=1,
+        published_at=datetime(2024, 3, 1, 9, 0), is_key_enterprise=True,
+        **pay(4000, 6000, SalaryUnit.MONTH)),
+    job(2, "普工", kind="gig", city="威海市", district="文登区", county_code="371003",
+        town_code="371003100", occupation_code="6-01-03-01",
+        published_at=datetime(2024, 1, 10, 9, 0), **pay(200, 300, SalaryUnit.DAY)),
+    job(3, "普工", kind="part_time", city="烟台市", district="芝罘区", county_code="370602",
+        occupation_code="4-02-01-01", education_level=int(EducationLevel.BACHELOR),
+        experience_years=5, published_at=datetime(2023, 12, 1, 9, 0),
+        **pay(1, 2, SalaryUnit.PIECE)),
+    job(4, "普工", kind="full_time", city="威海市", district="环翠区", county_code="371002",
+        town_code="371002002", occupation_code="6-01",
+        education_level=int(EducationLevel.NONE), experience_years=0, is_key_enterprise=True),
+    job(5, "普工", kind="full_time", city="威海市", district="荣成市", county_code="371082",
+        experience_years=3, published_at=datetime(2024, 2, 15, 9, 0),
+        **pay(7000, None, SalaryUnit.MONTH)),
+    job(6, "普工", kind="gig", education_level=int(EducationLevel.SENIOR_HIGH),
+        published_at=datetime(2024, 3, 5, 9, 0), **pay(None, 3000, SalaryUnit.MONTH)),
+    job(7, "普工", kind="gig", city="威海市", district="乳山市",
+        published_at=datetime(2024, 2, 1, 0, 0), **pay(0.5, 1, SalaryUnit.PIECE)),
+    job(8, "普工", kind="full_time", city="威海市", district="文登区",
+        education_level=int(EducationLevel.ASSOCIATE), experience_years=2,
+        published_at=datetime(2024, 1, 31, 23, 59), **pay(8000, 10000, SalaryUnit.MONTH)),
+    job(9, "普工", kind="full_time", city="威海市", salary_unit="unknown"),
+)  # fmt: skip
+
+FILTER_CASES: dict[str, tuple[dict[str, Any], set[int]]] = {
+    "kind": ({"kinds": ("gig",)}, {2, 6, 7}),
+    "kinds": ({"kinds": ("gig", "part_time")}, {2, 3, 6, 7}),
+    "city": ({"city": "威海市"}, {1, 2, 4, 5, 7, 8, 9}),
+    "city and district": ({"city": "威海市", "district": "环翠区"}, {1, 4}),
+    "district": ({"district": "文登区"}, {2, 8}),
+    "county": ({"county_code": "371002"}, {1, 4}),
+    "town": ({"town_code": "371002001"}, {1}),
+    "occupation major group": ({"occupation_code": "6-01"}, {1, 2, 4}),
+    "occupation prefix": ({"occupation_code": "6-01-02"}, {1}),
+    "occupation prefix with dash": ({"occupation_code": "6-01-"}, {1, 2}),
+    "occupation exact": ({"occupation_code": "4-02-01-01"}, {3}),
+    # 5000-7000/month overlaps 4000-6000, 200-300/day (4350-6525) and "7000 以上"
+    "pay month range": ({"pay": PayFilter(5000, 7000, SalaryUnit.MONTH)}, {1, 2, 5}),
+    "pay month ceiling": ({"pay": PayFilter(None, 3500, SalaryUnit.MONTH)}, {6}),
+    "pay month floor": ({"pay": PayFilter(9000, None, SalaryUnit.MONTH)}, {8}),
+    # 250/day is 5437.5/month
+    "pay day floor": ({"pay": PayFilter(250, None, SalaryUnit.DAY)}, {1, 2, 5, 8}),
+    "pay day range": ({"pay": PayFilter(150, 190, SalaryUnit.DAY)}, {1}),
+    "pay piece": ({"pay": PayFilter(1.5, 3, SalaryUnit.PIECE)}, {3}),
+    "pay piece ceiling": ({"pay": PayFilter(None, 0.8, SalaryUnit.PIECE)}, {7}),
+    "pay any stated": ({"pay": PayFilter(None, None, SalaryUnit.MONTH)}, {1, 2, 5, 6, 8}),
+    "education": ({"education_max": int(EducationLevel.SENIOR_HIGH)}, {2, 4, 5, 6, 7, 9}),
+    "education none": ({"education_max": int(EducationLevel.NONE)}, {2, 4, 5, 7, 9}),
+    "experience": ({"experience_max": 1}, {1, 2, 4, 6, 7, 9}),
+    "experience zero": ({"experience_max": 0}, {2, 4, 6, 7, 9}),
+    "posted after": ({"posted_after": datetime(2024, 2, 1, 0, 0)}, {1, 5, 6, 7}),
+    "key enterprise": ({"key_enterprise_only": True}, {1, 4}),
+    "combined": (
+        {"city": "威海市", "kinds": ("full_time",), "pay": PayFilter(5000, None)},
+        {1, 5, 8},
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"), list(FILTER_CASES.values()), ids=list(FILTER_CASES)
+)
+@pytest.mark.parametrize("text", ["", "普工"], ids=["no words", "with words"])
+def test_each_filter_keeps_exactly_the_matching_postings(
+    engine: SearchEngine,
+    tokenizer: Tokenizer,
+    text: str,
+    filters: dict[str, Any],
+    expected: set[int],
+) -> None:
+    build(engine, tokenizer, *FILTER_CORPUS)
+
+    result = engine.search(words(tokenizer, text, limit=50, **filters))
+
+    assert set(ids(result)) == expected
+    assert result.total == len(expected)
+
+
+# -- geography -------------------------------------------------------------------------------
+
+GEO_CORPUS = (
+    job(1, "保洁员", **north_east(1.0)),
+    job(2, "保洁员", **north_east(0.0, 3.0)),
+    job(3, "保洁员", **north_east(-4.9)),
+    job(4, "保洁员", **north_east(5.2)),
+    job(5, "保洁员", **north_east(3.0, 4.1)),  # about 5.08 km: just outside a 5 km circle
+    job(6, "保洁员"),  # no point
+)
+
+
+def test_radius_keeps_postings_within_it_nearest_first(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, *GEO_CORPUS)
+
+    result = engine.search(words(tokenizer, "保洁", near=CENTRE, radius_km=5.0, sort=Sort.DISTANCE))
+
+    assert ids(result) == [1, 2, 3]
+    assert result.total == 3
+    for hit, record in zip(result.hits, GEO_CORPUS, strict=False):
+        assert record.lat is not None
+        assert record.lng is not None
+        exact = distance_km(record.lat, record.lng, CENTRE.lat, CENTRE.lng)
+        assert hit.distance_km == pytest.approx(exact, abs=1e-6)
+    assert [round(hit.distance_km or 0, 2) for hit in result.hits] == [1.0, 3.0, 4.9]
+
+
+def test_distance_sort_without_radius_puts_postings_without_a_point_last(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, *GEO_CORPUS)
+
+    result = engine.search(SearchQuery(near=CENTRE, sort=Sort.DISTANCE))
+
+    assert ids(result) == [1, 2, 3, 5, 4, 6]
+    assert result.hits[-1].distance_km is None
+
+
+def test_distance_is_reported_when_sorting_by_relevance_near_a_point(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, *GEO_CORPUS)
+
+    result = engine.search(words(tokenizer, "保洁员", near=CENTRE, radius_km=3.5))
+
+    assert sorted(ids(result)) == [1, 2]
+    assert all(hit.distance_km is not None and hit.distance_km < 3.5 for hit in result.hits)
+
+
+# -- facets and boosts -----------------------------------------------------------------------
+
+
+def test_facets_count_every_matching_posting_by_district_kind_and_salary_band(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, *FILTER_CORPUS, job(10, "厨师", district="环翠区"))
+
+    result = engine.search(words(tokenizer, "普工", limit=2, facets=True))
+
+    assert result.total == 9
+    assert len(result.hits) == 2
+    assert dict(result.facets["district"]) == {
+        "环翠区": 2, "文登区": 2, "芝罘区": 1, "荣成市": 1, "乳山市": 1,
+    }  # fmt: skip
+    assert dict(result.facets["kind"]) == {"full_time": 5, "gig": 3, "part_time": 1}
+    # 1: 5000 → 4000-6000; 2: 5437.5; 5: 7000 → 6000-8000; 6: 3000; 8: 9000; piece has none
+    assert dict(result.facets["salary_band"]) == {
+        "4000-6000": 2, "6000-8000": 1, "<4000": 1, "8000-12000": 1,
+    }  # fmt: skip
+
+
+def test_facets_follow_the_filters(engine: SearchEngine, tokenizer: Tokenizer) -> None:
+    build(engine, tokenizer, *FILTER_CORPUS)
+
+    result = engine.search(SearchQuery(kinds=("gig",), facets=True))
+
+    assert result.total == 3
+    assert dict(result.facets["kind"]) == {"gig": 3}
+    assert dict(result.facets["district"]) == {"文登区": 1, "乳山市": 1}
+
+
+def test_a_named_city_lifts_its_postings_without_filtering_the_others(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        # the same words; the longer description makes 1 score a little lower than 2
+        job(1, "叉车司机", city="威海市", description="驾驶 叉车 装卸 仓库 货物 工作 认真"),
+        job(2, "叉车司机", city="烟台市", description="驾驶 叉车 装卸 货物"),
+        job(3, "叉车司机", city="青岛市", district="黄岛区", description="驾驶 叉车 装卸 货物"),
+    )
+    plain = engine.search(words(tokenizer, "叉车司机"))
+    assert ids(plain)[-1] == 1
+
+    by_city = engine.search(words(tokenizer, "叉车司机", boost_city="威海市"))
+    by_district = engine.search(words(tokenizer, "叉车司机", boost_district="黄岛区"))
+
+    assert ids(by_city)[0] == 1
+    assert sorted(ids(by_city)) == [1, 2, 3]
+    scores = {hit.job_id: hit.score for hit in plain.hits}
+    assert by_city.hits[0].score == pytest.approx(scores[1] * 1.5, rel=1e-5)
+    assert ids(by_district)[0] == 3
+    assert by_district.total == 3
+
+
+# -- pagination ------------------------------------------------------------------------------
+
+DESCRIPTIONS = ("负责 生产线 操作", "负责 生产线 操作 与 包装", "负责 包装")
+PAGE_CORPUS = tuple(
+    job(
+        n,
+        "普工",
+        # three descriptions, so that many postings tie on score
+        description=DESCRIPTIONS[n % 3],
+        # four dates and none: ties on date too
+        published_at=(None, *(datetime(2024, 1, day, 8, 0) for day in (3, 5, 7, 9)))[n % 5],
+        **pay(None if n % 4 == 0 else 3000 + 500 * (n % 6), None, SalaryUnit.MONTH),
+        **(north_east(n % 7, n % 3) if n % 8 else {}),
+    )
+    for n in range(1, 61)
+)
+
+PAGINATIONS = {
+    "relevance": {"sort": Sort.RELEVANCE},
+    "relevance without words": {"sort": Sort.RELEVANCE, "terms": ()},
+    "newest": {"sort": Sort.NEWEST},
+    "pay": {"sort": Sort.PAY},
+    "distance": {"sort": Sort.DISTANCE, "near": CENTRE},
+}
+
+
+def _pages(engine: SearchEngine, query: SearchQuery, size: int) -> Iterator[SearchResult]:
+    offset = 0
+    while True:
+        page = engine.search(SearchQuery(**{**query.__dict__, "offset": offset, "limit": size}))
+        yield page
+        if not page.hits:
+            return
+        offset += size
+
+
+@pytest.mark.parametrize("order", list(PAGINATIONS.values()), ids=list(PAGINATIONS))
+def test_walking_pages_yields_each_posting_once_in_the_order_of_one_big_page(
+    engine: SearchEngine, tokenizer: Tokenizer, order: Mapping[str, Any]
+) -> None:
+    build(engine, tokenizer, *PAGE_CORPUS)
+    query = SearchQuery(**{**words(tokenizer, "普工 生产线").__dict__, **order})
+
+    whole = engine.search(SearchQuery(**{**query.__dict__, "limit": 100}))
+    walked: list[int] = []
+    for page in _pages(engine, query, size=7):
+        assert page.total == 60
+        walked.extend(ids(page))
+
+    assert walked == ids(whole)
+    assert sorted(walked) == list(range(1, 61))
+
+
+def test_newest_and_pay_orders_put_missing_values_last(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, *FILTER_CORPUS)
+
+    newest = engine.search(SearchQuery(sort=Sort.NEWEST, limit=50))
+    best_paid = engine.search(SearchQuery(sort=Sort.PAY, limit=50))
+
+    assert ids(newest) == [6, 1, 5, 7, 8, 2, 3, 9, 4]
+    # piece rates and unstated pay have no monthly maximum: last, by id descending
+    assert ids(best_paid) == [8, 2, 1, 6, 9, 7, 5, 4, 3]
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def test_delete_removes_postings_from_search_and_ignores_unknown_ids(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, job(1, "电工"), job(2, "电工"), job(3, "电工"))
+
+    engine.delete([2, 999])
+
+    assert sorted(ids(engine.search(words(tokenizer, "电工")))) == [1, 3]
+    assert engine.health(VERSION).documents == 2
+
+
+def test_indexing_an_existing_id_replaces_the_posting(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, job(1, "电工"), job(2, "焊工"))
+
+    written = engine.index(
+        [
+            job_document(job(1, "厨师", city="威海市"), tokenizer),
+            job_document(job(3, "电工"), tokenizer),
+        ]
+    )
+
+    assert written == 2
+    assert ids(engine.search(words(tokenizer, "电工"))) == [3]
+    assert ids(engine.search(words(tokenizer, "厨师", city="威海市"))) == [1]
+    assert engine.health(VERSION).documents == 3
+
+
+def test_an_engine_that_was_never_built_is_unavailable(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    health = engine.health(VERSION)
+
+    assert not health.ok
+    assert health.error
+    with pytest.raises(SearchUnavailable):
+        engine.search(words(tokenizer, "电工"))
+    with pytest.raises(SearchUnavailable):
+        engine.index([job_document(job(1, "电工"), tokenizer)])
+
+
+def test_health_reports_a_stale_dictionary(engine: SearchEngine, tokenizer: Tokenizer) -> None:
+    build(engine, tokenizer, job(1, "电工"), job(2, "焊工"), version="dict-v1")
+
+    current = engine.health("dict-v1")
+    stale = engine.health("dict-v2")
+
+    assert current.ok
+    assert current.engine == engine.name
+    assert current.documents == 2
+    assert current.dictionary_version == "dict-v1"
+    assert engine.health().ok
+    assert not stale.ok
+    assert stale.documents == 2
+    assert stale.dictionary_version == "dict-v1"
+    assert stale.error is not None
+    assert "dict-v2" in stale.error
+    assert "flask index rebuild" in stale.error
+
+
+def test_rebuild_serves_the_old_index_until_the_swap(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, job(1, "电工"), version="dict-v1")
+    during: list[tuple[list[int], list[int]]] = []
+
+    def new_documents() -> Iterator[dict[str, Any]]:
+        yield job_document(job(2, "厨师"), tokenizer)
+        during.append(
+            (
+                ids(engine.search(words(tokenizer, "电工"))),
+                ids(engine.search(words(tokenizer, "厨师"))),
+            )
+        )
+        yield job_document(job(3, "厨师"), tokenizer)
+
+    assert engine.rebuild(new_documents(), "dict-v2") == 2
+
+    assert during == [([1], [])]
+    assert ids(engine.search(words(tokenizer, "电工"))) == []
+    assert sorted(ids(engine.search(words(tokenizer, "厨师")))) == [2, 3]
+    assert engine.health("dict-v2").ok
+    assert engine.health("dict-v2").documents == 2
+
+
+# -- suggestions -----------------------------------------------------------------------------
+
+
+def test_suggest_offers_titles_starting_with_the_prefix_most_common_first(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    titles = ["电工", "电焊工", "电工", "维修电工", "电工学徒", "Java开发", "java测试", "100%好评"]
+    build(engine, tokenizer, *(job(n, title) for n, title in enumerate(titles, 1)))
+
+    assert engine.suggest("电") == ["电工", "电工学徒", "电焊工"]
+    assert engine.suggest(" 电工 ", limit=1) == ["电工"]
+    assert engine.suggest("JAVA") == ["Java开发", "java测试"]
+    assert engine.suggest("100%") == ["100%好评"]
+    assert engine.suggest("%") == []
+    assert engine.suggest("   ") == []

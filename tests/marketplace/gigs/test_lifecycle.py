@@ -1,0 +1,256 @@
+"""The offer lifecycle through the services: SQL is the record, Redis follows it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import redis
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from marketplace.errors import Conflict, ServiceUnavailable, ValidationError
+from marketplace.gigs import keys, queue, records, services, state
+from marketplace.gigs.dispatch import DispatchPolicy
+from marketplace.gigs.models import (
+    GigEvent,
+    GigRating,
+    GigRequest,
+    GigWorker,
+    OfferStatus,
+    RatingDirection,
+    RequestStatus,
+)
+from marketplace.gigs.queue import ClaimResult
+from marketplace.gigs.recovery import expected_state
+from tests.marketplace.gigs import factories
+from tests.marketplace.gigs.factories import NOW
+
+pytestmark = pytest.mark.postgres
+
+SOON = NOW + timedelta(seconds=10)
+
+
+def assert_redis_matches_sql(session: Session, rds: redis.Redis) -> None:
+    session.expire_all()
+    assert queue.is_ready(rds)
+    assert state.snapshot(rds) == expected_state(session)
+    session.rollback()
+
+
+def test_registering_a_worker_makes_them_available_and_records_it(
+    session: Session, rds: redis.Redis
+) -> None:
+    worker = factories.worker(session, rds, km=3.0, skills=["装卸", "搬运"])
+    assert worker.skills == "搬运,装卸"  # in the fixed list's order
+    assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+    events = session.scalars(select(GigEvent).where(GigEvent.worker_id == worker.id)).all()
+    assert [(e.from_status, e.to_status, e.note) for e in events] == [(None, "available", "登记")]
+
+
+def test_a_worker_registers_from_their_home_village(session: Session, rds: redis.Redis) -> None:
+    factories.places(session)
+    worker = factories.worker(session, rds)
+    village = factories.VILLAGES[3.0]
+    updated = services.register_worker(
+        session, rds, worker.seeker_id, skills=["保洁"], place_code=village, now=NOW
+    )
+    assert updated.id == worker.id
+    assert (updated.lng, updated.lat) == pytest.approx(factories.point_west(3.0))
+
+
+def test_unknown_skills_are_refused(session: Session, rds: redis.Redis) -> None:
+    with pytest.raises(ValidationError, match="未知技能"):
+        factories.worker(session, rds, skills=["炒股"])
+
+
+def test_a_paused_worker_is_not_offered_work(session: Session, rds: redis.Redis) -> None:
+    paused = factories.worker(session, rds)
+    services.pause_worker(session, rds, paused.id, now=NOW)
+    active = factories.worker(session, rds)
+    request = factories.request(session, rds, urgent=True)
+    assert set(factories.offers_of(session, request.id)) == {active.id}
+    services.pause_worker(session, rds, paused.id, paused=False, now=NOW)
+    assert str(paused.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+
+
+def test_phone_numbers_are_masked_for_others() -> None:
+    assert services.masked_phone("17012345678") == "170****5678"
+
+
+def test_an_urgent_request_is_offered_at_once_and_accepting_fills_it(
+    session: Session, rds: redis.Redis
+) -> None:
+    workers = [factories.worker(session, rds, km=km) for km in (0.5, 1.0, 1.5, 2.0)]
+    request = factories.request(session, rds, headcount=1, urgent=True)
+    assert request.radius_km == 5
+    offers = factories.offers_of(session, request.id)
+    assert set(offers) == {w.id for w in workers[:3]}  # a wave of 3 per place, nearest first
+    offer = offers[workers[0].id]
+    assert offer.expires_at == NOW + timedelta(seconds=120)
+    accepted = services.accept_offer(session, rds, offer.id, now=SOON)
+    assert accepted.status == OfferStatus.ACCEPTED
+    session.expire_all()
+    assert factories.fresh(session, GigRequest, request.id).status == RequestStatus.FILLED
+    assert_redis_matches_sql(session, rds)
+    with pytest.raises(services.HireConflict) as refused:
+        services.accept_offer(session, rds, offers[workers[1].id].id, now=SOON)
+    assert refused.value.result == ClaimResult.FULL
+    assert_redis_matches_sql(session, rds)
+
+
+def test_accepting_twice_is_harmless(session: Session, rds: redis.Redis) -> None:
+    worker = factories.worker(session, rds)
+    factories.worker(session, rds)
+    request = factories.request(session, rds, headcount=2, urgent=True)
+    offer = factories.offers_of(session, request.id)[worker.id]
+    services.accept_offer(session, rds, offer.id, now=SOON)
+    again = services.accept_offer(session, rds, offer.id, now=SOON + timedelta(seconds=1))
+    assert again.status == OfferStatus.ACCEPTED
+    session.expire_all()
+    assert factories.fresh(session, GigWorker, worker.id).accepts_count == 1
+    assert rds.hget(keys.request(request.id), "remaining") == "1"
+    assert_redis_matches_sql(session, rds)
+
+
+def test_declining_records_it_and_the_offer_cannot_be_accepted_after(
+    session: Session, rds: redis.Redis
+) -> None:
+    worker = factories.worker(session, rds)
+    request = factories.request(session, rds, urgent=True)
+    offer = factories.offers_of(session, request.id)[worker.id]
+    services.decline_offer(session, rds, offer.id, now=SOON)
+    services.decline_offer(session, rds, offer.id, now=SOON)  # again: harmless
+    with pytest.raises(services.HireConflict) as refused:
+        services.accept_offer(session, rds, offer.id, now=SOON)
+    assert refused.value.result == ClaimResult.NOT_OFFERED
+    session.expire_all()
+    assert factories.fresh(session, GigWorker, worker.id).declines_count == 1
+    assert_redis_matches_sql(session, rds)
+
+
+def test_a_withdrawal_before_the_start_reopens_the_place(
+    session: Session, rds: redis.Redis
+) -> None:
+    first, second = factories.worker(session, rds), factories.worker(session, rds)
+    request = factories.request(session, rds, headcount=1, urgent=True)
+    offers = factories.offers_of(session, request.id)
+    services.accept_offer(session, rds, offers[first.id].id, now=SOON)
+    services.withdraw(session, rds, offers[first.id].id, now=SOON)
+    session.expire_all()
+    assert factories.fresh(session, GigRequest, request.id).status == RequestStatus.OPEN
+    assert_redis_matches_sql(session, rds)
+    services.accept_offer(session, rds, offers[second.id].id, now=SOON)
+    assert_redis_matches_sql(session, rds)
+
+
+def test_no_withdrawal_once_the_work_has_started(session: Session, rds: redis.Redis) -> None:
+    worker = factories.worker(session, rds)
+    request = factories.request(session, rds, urgent=True, starts_in=timedelta(minutes=1))
+    offer = factories.offers_of(session, request.id)[worker.id]
+    services.accept_offer(session, rds, offer.id, now=SOON)
+    with pytest.raises(Conflict, match="开工"):
+        services.withdraw(session, rds, offer.id, now=NOW + timedelta(minutes=1))
+    assert_redis_matches_sql(session, rds)
+
+
+def test_cancelling_a_request_frees_every_booked_window(session: Session, rds: redis.Redis) -> None:
+    workers = [factories.worker(session, rds) for _ in range(3)]
+    request = factories.request(session, rds, headcount=2, urgent=True)
+    offers = factories.offers_of(session, request.id)
+    for worker in workers[:2]:
+        services.accept_offer(session, rds, offers[worker.id].id, now=SOON)
+    services.cancel_request(session, rds, request.id, reason="天气原因", now=SOON)
+    services.cancel_request(session, rds, request.id, now=SOON)  # again: harmless
+    assert {o.status for o in factories.offers_of(session, request.id).values()} == {
+        OfferStatus.CANCELLED
+    }
+    assert not rds.exists(*keys.request_keys(request.id))
+    assert not any(rds.exists(keys.worker_bookings(w.id)) for w in workers)
+    assert_redis_matches_sql(session, rds)
+
+
+def test_completion_and_two_sided_ratings_close_a_request(
+    session: Session, rds: redis.Redis
+) -> None:
+    came, missed = factories.worker(session, rds), factories.worker(session, rds)
+    request = factories.request(session, rds, headcount=2, urgent=True)
+    offers = factories.offers_of(session, request.id)
+    for worker in (came, missed):
+        services.accept_offer(session, rds, offers[worker.id].id, now=SOON)
+    with pytest.raises(Conflict, match="开工后"):
+        services.complete(session, rds, request.id, now=SOON)
+    after = request.ends_at + timedelta(minutes=5)
+    services.complete(session, rds, request.id, no_shows=[missed.id], now=after)
+    statuses = {w: o.status for w, o in factories.offers_of(session, request.id).items()}
+    assert statuses == {came.id: OfferStatus.COMPLETED, missed.id: OfferStatus.NO_SHOW}
+    services.rate(session, request.id, came.id, RatingDirection.REQUESTER_TO_WORKER, 5, now=after)
+    services.rate(session, request.id, came.id, RatingDirection.WORKER_TO_REQUESTER, 4, now=after)
+    with pytest.raises(Conflict, match="评价过"):
+        services.rate(session, request.id, came.id, RatingDirection.REQUESTER_TO_WORKER, 1)
+    with pytest.raises(Conflict, match="完工后"):
+        services.rate(session, request.id, missed.id, RatingDirection.REQUESTER_TO_WORKER, 1)
+    stats = factories.fresh(session, GigWorker, came.id)
+    assert (stats.completions_count, stats.rating_sum, stats.rating_count) == (1, 5, 1)
+    assert factories.fresh(session, GigWorker, missed.id).no_shows_count == 1
+    assert len(session.scalars(select(GigRating)).all()) == 2
+    assert_redis_matches_sql(session, rds)
+
+
+def test_every_state_change_is_in_the_history(session: Session, rds: redis.Redis) -> None:
+    worker = factories.worker(session, rds)
+    request = factories.request(session, rds, urgent=True)
+    offer = factories.offers_of(session, request.id)[worker.id]
+    services.accept_offer(session, rds, offer.id, now=SOON)
+    services.withdraw(session, rds, offer.id, now=SOON)
+    services.cancel_request(session, rds, request.id, now=SOON)
+    history = session.execute(
+        select(GigEvent.subject, GigEvent.from_status, GigEvent.to_status)
+        .where(GigEvent.request_id == request.id)
+        .order_by(GigEvent.id)
+    ).all()
+    # dispatch notes (same status, with a note) aside
+    changes = [tuple(row) for row in history if row.from_status != row.to_status]
+    assert changes == [
+        ("request", None, "open"),
+        ("offer", None, "offered"),
+        ("offer", "offered", "accepted"),
+        ("request", "open", "filled"),
+        ("offer", "accepted", "withdrawn"),
+        ("request", "filled", "open"),
+        ("request", "open", "cancelled"),
+    ]
+
+
+def test_a_failed_sql_write_undoes_the_claim_in_redis(
+    session: Session, rds: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = factories.worker(session, rds)
+    request = factories.request(session, rds, urgent=True)
+    offer = factories.offers_of(session, request.id)[worker.id]
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("UPDATE gig_requests", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(records, "lock_request", broken)
+    with pytest.raises(ServiceUnavailable):
+        services.accept_offer(session, rds, offer.id, now=SOON)
+    monkeypatch.undo()
+    assert rds.hget(keys.request(request.id), "remaining") == "1"
+    assert_redis_matches_sql(session, rds)
+    services.accept_offer(session, rds, offer.id, now=SOON)  # the worker can try again
+    assert_redis_matches_sql(session, rds)
+
+
+def test_a_request_must_start_in_the_future_and_end_after_it_starts(
+    session: Session, rds: redis.Redis
+) -> None:
+    with pytest.raises(ValidationError, match="开工时间"):
+        factories.request(session, rds, starts_in=timedelta(minutes=-5))
+    with pytest.raises(ValidationError, match="结束时间"):
+        factories.request(session, rds, hours=0)
+
+
+def test_policy_reads_the_offer_time_limit_from_settings() -> None:
+    assert DispatchPolicy.from_config({"GIG_OFFER_SECONDS": 45}).offer_seconds == 45
