@@ -103,14 +103,16 @@ def start_redis(directory: Path, port: int) -> subprocess.Popen[bytes]:
 
 def open_request(client: redis.Redis, request_id: int, workers: list[str]) -> None:
     """A live request with a huge headcount, offered to every worker named."""
+    # each workload at its own hours: the same worker ids claim in several of them
+    starts_ms = NOW_MS + 10 * HOUR_MS * request_id
     queue.put_request(
         client,
         request_id,
         status="open",
         headcount=10**9,
         remaining=10**9,
-        starts_ms=NOW_MS + HOUR_MS,
-        ends_ms=NOW_MS + 2 * HOUR_MS,
+        starts_ms=starts_ms,
+        ends_ms=starts_ms + HOUR_MS,
     )
     state = queue.offered_state(NOW_MS + 24 * HOUR_MS)
     pipe = client.pipeline(transaction=False)

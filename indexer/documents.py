@@ -142,6 +142,7 @@ def elasticsearch_mapping() -> dict[str, Any]:
         "title_text": {"type": "keyword"},  # the raw title, for suggestions
         "location": {"type": "geo_point"},
         "salary_band": {"type": "keyword"},  # precomputed facet bucket
+        "salary_monthly_top": {"type": "float"},  # the pay order's key
     }
     properties[BODY_FIELD] = {"type": "text", "analyzer": _TOKENS_ANALYZER}
     for name in TEXT_FIELDS:
@@ -182,9 +183,10 @@ def elasticsearch_source(document: Mapping[str, Any]) -> dict[str, Any]:
             source[name] = value
     lat, lng = document.get("lat"), document.get("lng")
     source["location"] = None if lat is None or lng is None else {"lat": lat, "lon": lng}
-    source["salary_band"] = salary_band(
-        document.get("salary_monthly_min"), document.get("salary_monthly_max")
-    )
+    low, high = document.get("salary_monthly_min"), document.get("salary_monthly_max")
+    source["salary_band"] = salary_band(low, high)
+    # the highest stated pay: a posting of "7000 以上" pays at least 7000, not "unstated"
+    source["salary_monthly_top"] = high if high is not None else low
     return source
 
 

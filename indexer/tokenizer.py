@@ -240,7 +240,31 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
 
 # Words of the general stop list that change what a seeker means (不加班, 无经验, 男/女).
 _MEANINGFUL = frozenset(
-    "不 无 没 没有 非 未 别 男 女 老 新 高 低 长 短 多 少 全 半 日 夜 月 年".split()
+    [
+        "不",
+        "无",
+        "没",
+        "没有",
+        "非",
+        "未",
+        "别",
+        "男",
+        "女",
+        "老",
+        "新",
+        "高",
+        "低",
+        "长",
+        "短",
+        "多",
+        "少",
+        "全",
+        "半",
+        "日",
+        "夜",
+        "月",
+        "年",
+    ]
 )
 
 

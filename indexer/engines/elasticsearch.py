@@ -44,6 +44,8 @@ PLACE_BOOST = 1.5
 
 def build_client(url: str, timeout: float) -> Elasticsearch:
     """The app's Elasticsearch client (connects lazily, on the first request)."""
+    # the transport logs every request at INFO; failures still reach us as exceptions
+    logging.getLogger("elastic_transport.transport").setLevel(logging.WARNING)
     return Elasticsearch(url, request_timeout=timeout, retry_on_timeout=True, max_retries=2)
 
 
@@ -387,7 +389,7 @@ def _sort(query: SearchQuery, scored: bool) -> list[Any]:
     newest = {"published_at": {"order": "desc", "missing": "_last"}}
     last = {"id": {"order": "desc"}}
     if query.sort == Sort.PAY:
-        return [{"salary_monthly_max": {"order": "desc", "missing": "_last"}}, last]
+        return [{"salary_monthly_top": {"order": "desc", "missing": "_last"}}, last]
     if query.sort == Sort.DISTANCE and query.near is not None:
         point = {"lat": query.near.lat, "lon": query.near.lng}
         distance = {"location": point, "order": "asc", "unit": "km", "distance_type": "arc"}

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from marketplace.database import utcnow
@@ -71,33 +71,62 @@ def _search(
     policy: DispatchPolicy,
     exclude: set[int],
 ) -> tuple[list[ranking.Candidate], float, float | None]:
-    """Rank fresh candidates, widening the circle until `wanted` are found or none is left.
+    """The best `wanted` free candidates, widening the circle until found or none is left.
 
     Returns (candidates, radius used, radius started from when it widened).
     """
     start = request.radius_km or policy.radii_km[0]
     steps = [radius for radius in policy.radii_km if radius >= start] or [start]
-    starts_ms, ends_ms = queue.epoch_ms(request.starts_at), queue.epoch_ms(request.ends_at)
-    rows: dict[int, GigWorker] = {}
-    ranked: list[ranking.Candidate] = []
+    rows: dict[int, GigWorker | None] = {}
+    chosen: list[ranking.Candidate] = []
     for radius in steps:
         with records.queue_required():
             found = [(wid, km) for wid, km in queue.candidates(client, request, radius)]
-        fresh = [wid for wid, _ in found if wid not in exclude]
-        missing = [wid for wid in fresh if wid not in rows]
-        if missing:
-            for worker in session.scalars(select(GigWorker).where(GigWorker.id.in_(missing))):
-                rows[worker.id] = worker
-        with records.queue_required():
-            busy = queue.busy_workers(
-                client, [wid for wid in fresh if wid in rows], starts_ms, ends_ms
-            )
-        pairs = [(rows[wid], km) for wid, km in found if wid in rows and wid not in exclude | busy]
-        ranked = ranking.rank(request, pairs, radius)
-        if len(ranked) >= wanted:
+        _load_workers(session, request, [wid for wid, _ in found if wid not in exclude], rows)
+        pairs = [
+            (worker, km)
+            for wid, km in found
+            if wid not in exclude and (worker := rows[wid]) is not None
+        ]
+        chosen = _drop_busy(client, request, ranking.rank(request, pairs, radius), wanted)
+        if len(chosen) >= wanted:
             break
     used = radius
-    return ranked, used, start if used > start else None
+    return chosen, used, start if used > start else None
+
+
+def _load_workers(
+    session: Session, request: GigRequest, ids: list[int], rows: dict[int, GigWorker | None]
+) -> None:
+    """Fill `rows` for these ids: the worker, or None when they lack every requested skill."""
+    missing = [wid for wid in ids if wid not in rows]
+    if not missing:
+        return
+    query = select(GigWorker).where(GigWorker.id.in_(missing))
+    if request.skill_set:
+        # tags are whole words of a fixed list, so a substring match is exact; ranking checks again
+        query = query.where(or_(*(GigWorker.skills.contains(tag) for tag in request.skill_set)))
+    loaded = {worker.id: worker for worker in session.scalars(query)}
+    for wid in missing:
+        rows[wid] = loaded.get(wid)
+
+
+def _drop_busy(
+    client: redis.Redis, request: GigRequest, ranked: list[ranking.Candidate], wanted: int
+) -> list[ranking.Candidate]:
+    """The first `wanted` candidates not booked at that time, checking them a batch at a time
+    (most are free, so the whole circle seldom needs checking)."""
+    starts_ms, ends_ms = queue.epoch_ms(request.starts_at), queue.epoch_ms(request.ends_at)
+    free: list[ranking.Candidate] = []
+    batch = max(2 * wanted, 32)
+    for index in range(0, len(ranked), batch):
+        chunk = ranked[index : index + batch]
+        with records.queue_required():
+            busy = queue.busy_workers(client, [c.worker_id for c in chunk], starts_ms, ends_ms)
+        free.extend(candidate for candidate in chunk if candidate.worker_id not in busy)
+        if len(free) >= wanted:
+            break
+    return free[:wanted]
 
 
 def dispatch(
@@ -137,15 +166,15 @@ def dispatch(
                 .where(SeekerProfile.user_id == request.requester_user_id)
             )
         )
-    ranked, radius, widened_from = _search(session, client, request, wanted, policy, exclude)
+    chosen, radius, widened_from = _search(session, client, request, wanted, policy, exclude)
     session.rollback()  # end the reads; the write starts with the request's row lock
-    if not ranked:
+    if not chosen:
         note = nobody_note(radius)
     elif widened_from is not None:
         note = widening_note(widened_from, radius)
     else:
         note = None
-    return _record_wave(session, client, report, ranked[:wanted], radius, note, now, policy)
+    return _record_wave(session, client, report, chosen, radius, note, now, policy)
 
 
 def _record_wave(

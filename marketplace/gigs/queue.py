@@ -49,16 +49,17 @@ class HasPoint(Protocol):
 # Offer states in the request's offers hash: "offered@<deadline ms>" while live, else a bare
 # OfferStatus value. Booking members are "<request>:<starts ms>:<ends ms>" scored by the end:
 # a worker's bookings never overlap, so ordered by end they are ordered by start too, and the
-# first booking ending after a window starts is the only one that can overlap it.
+# first booking ending after a window starts is the only one that can overlap it. The offers
+# hash says who accepted; the accepted set mirrors it so that release and close need no scan.
 CLAIM_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'no_queue', -1} end
 local req = redis.call('HMGET', KEYS[2], 'status', 'remaining', 'starts', 'ends')
 if not req[1] then return {'closed', -1} end
 local remaining = tonumber(req[2])
-if redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 1 then return {'already_accepted', remaining} end
 local state = redis.call('HGET', KEYS[3], ARGV[2])
 if not state then return {'not_offered', remaining} end
 local status, deadline = string.match(state, '^(%a+)@?(%d*)$')
+if status == 'accepted' then return {'already_accepted', remaining} end
 if status == 'expired' then return {'expired', remaining} end
 if status ~= 'offered' then return {'not_offered', remaining} end
 if tonumber(deadline) <= tonumber(ARGV[3]) then return {'expired', remaining} end
@@ -73,8 +74,11 @@ for _, member in ipairs(after) do
   end
 end
 remaining = remaining - 1
-redis.call('HSET', KEYS[2], 'remaining', remaining)
-if remaining <= 0 then redis.call('HSET', KEYS[2], 'status', 'filled') end
+if remaining <= 0 then
+  redis.call('HSET', KEYS[2], 'remaining', remaining, 'status', 'filled')
+else
+  redis.call('HSET', KEYS[2], 'remaining', remaining)
+end
 redis.call('SADD', KEYS[4], ARGV[2])
 redis.call('ZADD', KEYS[5], req[4], ARGV[1] .. ':' .. req[3] .. ':' .. req[4])
 redis.call('HSET', KEYS[3], ARGV[2], 'accepted')

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -54,21 +54,32 @@ def change_status(
     user_id: int | None = None,
     reason: str | None = None,
     ttl_days: int = 60,
+    at: datetime | None = None,
 ) -> None:
-    """Move a job along its lifecycle and record the change; refuses a transition not allowed."""
-    current = JobStatus(job.status)
+    """Move a job along its lifecycle and record the change; refuses a transition not allowed.
+
+    `at` back-dates the change (imports and the demo); by default it happens now.
+    """
+    # a job not yet flushed has no column defaults: it is a platform draft
+    current = JobStatus(job.status or JobStatus.DRAFT)
     if to not in TRANSITIONS[current]:
         raise Conflict(f"职位状态不能从 {current.value} 变为 {to.value}")
-    now = utcnow()
+    now = at or utcnow()
+    platform = (job.source or "platform") == "platform"
     job.status = to
     if to == JobStatus.PUBLISHED:
         job.published_at = now
         # expiry applies to postings created here, not to imports (DESIGN.md)
-        job.expires_at = now + timedelta(days=ttl_days) if job.source == "platform" else None
+        job.expires_at = now + timedelta(days=ttl_days) if platform else None
     elif to in (JobStatus.FILLED, JobStatus.CLOSED, JobStatus.EXPIRED):
         job.closed_at = now
     session.add(
         JobStatusEvent(
-            job=job, from_status=current.value, to_status=to.value, user_id=user_id, reason=reason
+            job=job,
+            from_status=current.value,
+            to_status=to.value,
+            user_id=user_id,
+            reason=reason,
+            at=now,
         )
     )
