@@ -7,6 +7,7 @@ from marketplace.gigs.models import GigEvent, GigOffer, GigRating, GigRequest, G
 from marketplace.interactions.models import Interaction, InteractionEvent
 from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
 from marketplace.places.models import Datum, Place, PlaceLevel, Precision, ServicePoint
+from marketplace.search.outbox import SearchOutbox
 from marketplace.seekers.models import (
     Application,
     ApplicationStatus,
@@ -37,6 +38,7 @@ __all__ = [
     "PlaceLevel",
     "Precision",
     "Role",
+    "SearchOutbox",
     "SeekerProfile",
     "ServicePoint",
     "TargetGroup",

@@ -31,6 +31,7 @@ from marketplace.employers.models import Employer, Verification
 from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
 from marketplace.jobs.services import set_pay
 from marketplace.places.models import Datum, Place, PlaceLevel
+from marketplace.search.outbox import enqueue
 
 csv.field_size_limit(10**8)
 
@@ -426,6 +427,7 @@ class Importer:
                     for job_id in ids
                 ],
             )
+            enqueue(self.session, list(ids))
             for job_id, values in zip(ids, inserts, strict=True):
                 self.known[(values["source"], values["source_id"])] = (
                     job_id,
@@ -433,6 +435,7 @@ class Importer:
                 )
         if updates:
             self.session.execute(update(Job), updates)
+            enqueue(self.session, [values["id"] for values in updates])
             for values in updates:
                 self.known[(values["source"], values["source_id"])] = (
                     values["id"],

@@ -6,12 +6,14 @@ FTS5 (embedded file) unless ES_URL names an Elasticsearch cluster.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +28,7 @@ from marketplace.database import get_database
 from marketplace.employers.models import Verification
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place, PlaceLevel
+from marketplace.search import outbox
 
 EXTENSION_KEY = "jiuye.search"
 log = logging.getLogger(__name__)
@@ -149,6 +152,8 @@ index_cli = AppGroup("index", help="The search index (derived from the database)
 
 def rebuild_index(holder: SearchHolder, session: Session, label: str = "indexing jobs") -> int:
     """Rebuild the engine's index from the database (progress bar on stderr); returns the count."""
+    # changes queued before the rebuild starts are in it; later ones stay for the drainer
+    applied_through = outbox.last_id(session)
     holder.reset_tokenizer()
     tokenizer = holder.tokenizer
     total = session.scalar(
@@ -158,7 +163,9 @@ def rebuild_index(holder: SearchHolder, session: Session, label: str = "indexing
         searchable_jobs(session), length=total or 0, label=label, file=sys.stderr
     ) as jobs:
         documents = (job_document(job_record(job), tokenizer) for job in jobs)
-        return holder.engine.rebuild(documents, tokenizer.version)
+        written = holder.engine.rebuild(documents, tokenizer.version)
+    outbox.clear_through(session, applied_through)
+    return written
 
 
 @index_cli.command("rebuild")
@@ -175,6 +182,47 @@ def rebuild_command() -> None:
     )
 
 
+@index_cli.command("sync")
+@click.option("--loop", is_flag=True, help="Keep draining (a worker for a cluster engine).")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between drains.")
+def sync_command(loop: bool, interval: float) -> None:
+    """Apply queued job changes (the outbox) to the search index."""
+    holder = get_search()
+    while True:
+        session = get_database().session()
+        try:
+            applied = outbox.drain(session, holder.engine, holder.tokenizer)
+        finally:
+            session.close()
+        if applied or not loop:
+            click.echo(f"applied {applied} job changes to {holder.engine.name}")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+def drain_in_process(app: Flask) -> None:
+    """Apply queued changes now (the embedded engine has no worker); failures wait for later."""
+    holder = get_search(app)
+    session = get_database(app).session()
+    try:
+        outbox.drain(session, holder.engine, holder.tokenizer)
+    except (SearchUnavailable, SQLAlchemyError, sqlite3.Error) as error:
+        # the rows stay queued: the next write, `flask index sync` or a rebuild applies them
+        log.warning("search outbox not drained: %s", error)
+        session.rollback()
+    finally:
+        session.close()
+
+
+def _drain_after_write(response: Response) -> Response:
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not current_app.config["ES_URL"]:
+        drain_in_process(current_app._get_current_object())  # type: ignore[attr-defined]
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = SearchHolder(app)
+    outbox.install()
+    app.after_request(_drain_after_write)
     app.cli.add_command(index_cli)

@@ -33,18 +33,13 @@ eval_cli = AppGroup("eval", help="Evaluate search relevance on judged queries.")
 DEPTH = 100  # ranked postings kept per query (Recall@100, TREC run)
 
 
-def _paths(option: str) -> click.Path:
-    return click.Path(exists=True, dir_okay=False, path_type=Path)
+INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @eval_cli.command("search")
-@click.option(
-    "--corpus", required=True, type=_paths("corpus"), help="Postings CSV (jobs.csv schema)."
-)
-@click.option("--queries", required=True, type=_paths("queries"), help="JSON lines {qid, text}.")
-@click.option(
-    "--qrels", required=True, type=_paths("qrels"), help="TREC qrels: qid 0 job_id grade."
-)
+@click.option("--corpus", required=True, type=INPUT_FILE, help="Postings CSV (jobs.csv schema).")
+@click.option("--queries", required=True, type=INPUT_FILE, help="JSON lines {qid, text}.")
+@click.option("--qrels", required=True, type=INPUT_FILE, help="TREC qrels: qid 0 job_id grade.")
 @click.option(
     "--engine",
     type=click.Choice(["fts5", "elasticsearch"]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -341,7 +342,8 @@ PAGE_CORPUS = tuple(
         description=DESCRIPTIONS[n % 3],
         # four dates and none: ties on date too
         published_at=(None, *(datetime(2024, 1, day, 8, 0) for day in (3, 5, 7, 9)))[n % 5],
-        **pay(None if n % 4 == 0 else 3000 + 500 * (n % 6), None, SalaryUnit.MONTH),
+        # six pay ranges and none: ties on pay too
+        **(pay(3000 + 500 * (n % 3), 5000 + 500 * (n % 2), SalaryUnit.MONTH) if n % 4 else {}),
         **(north_east(n % 7, n % 3) if n % 8 else {}),
     )
     for n in range(1, 61)
@@ -359,7 +361,7 @@ PAGINATIONS = {
 def _pages(engine: SearchEngine, query: SearchQuery, size: int) -> Iterator[SearchResult]:
     offset = 0
     while True:
-        page = engine.search(SearchQuery(**{**query.__dict__, "offset": offset, "limit": size}))
+        page = engine.search(replace(query, offset=offset, limit=size))
         yield page
         if not page.hits:
             return
@@ -371,9 +373,9 @@ def test_walking_pages_yields_each_posting_once_in_the_order_of_one_big_page(
     engine: SearchEngine, tokenizer: Tokenizer, order: Mapping[str, Any]
 ) -> None:
     build(engine, tokenizer, *PAGE_CORPUS)
-    query = SearchQuery(**{**words(tokenizer, "普工 生产线").__dict__, **order})
+    query = replace(words(tokenizer, "普工 生产线"), **order)
 
-    whole = engine.search(SearchQuery(**{**query.__dict__, "limit": 100}))
+    whole = engine.search(replace(query, limit=100))
     walked: list[int] = []
     for page in _pages(engine, query, size=7):
         assert page.total == 60

@@ -1,0 +1,64 @@
+"""`flask eval search`: metrics over judged queries from a throwaway index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.metrics import mrr_at, ndcg_at, recall_at
+from tests.marketplace.test_importer import posting, write_csv
+
+
+def test_metrics_follow_the_trec_definitions() -> None:
+    judged = {"a": 3, "b": 2, "c": 0, "d": 1}
+    assert ndcg_at(["a", "b", "d"], judged) == 1.0
+    assert ndcg_at(["c", "a"], judged) < 1.0
+    assert mrr_at(["c", "d", "b"], judged) == 1 / 3  # grade 1 is not relevant
+    assert recall_at(["a", "x"], judged) == 0.5
+
+
+def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: Path) -> None:
+    corpus = write_csv(
+        tmp_path / "jobs.csv",
+        [
+            posting(1, title="叉车司机", description="持叉车证，负责仓库装卸"),
+            posting(2, title="仓库管理员", description="负责出入库，会开叉车优先"),
+            posting(3, title="会计", description="负责账务"),
+        ],
+    )
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps({"qid": "q1", "text": "叉车司机"}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("q1\t0\tTEST_00001\t3\nq1\t0\tTEST_00002\t1\n", encoding="utf-8")
+    run = tmp_path / "run.txt"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "eval", "search", "--corpus", str(corpus), "--queries", str(queries),
+            "--qrels", str(qrels), "--run-out", str(run),
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "NDCG@10    1.0000" in result.output
+    assert "MRR@10     1.0000" in result.output
+    assert "unjudged in top 10: 0 of 10" in result.output
+    first = run.read_text(encoding="utf-8").splitlines()[0].split()
+    assert first[:4] == ["q1", "Q0", "TEST_00001", "1"]
+    assert first[5] == "jiuye-fts5"
+
+
+def test_eval_search_refuses_a_malformed_qrels_file(app: Flask, tmp_path: Path) -> None:
+    corpus = write_csv(tmp_path / "jobs.csv", [posting(1)])
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"qid": "q1", "text": "普工"}\n', encoding="utf-8")
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("q1 TEST_00001 3\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=["eval", "search", "--corpus", str(corpus), "--queries", str(queries),
+              "--qrels", str(qrels)]
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "expected 'qid 0 doc_id grade'" in result.output
