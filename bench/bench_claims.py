@@ -367,7 +367,12 @@ def dispatch_benchmark(url: str, directory: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per loop")
-    parser.add_argument("--processes", type=int, default=4, help="client processes")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=max(2, len(os.sched_getaffinity(0))),
+        help="client processes (default: one per CPU; each runs its share of the claimers)",
+    )
     args = parser.parse_args()
     if shutil.which("redis-server") is None or shutil.which("redis-benchmark") is None:
         sys.exit("needs redis-server and redis-benchmark (apt-get install redis-server)")

@@ -37,7 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from marketplace import cli, database, errors, extensions
     from marketplace.health import views as health_views
     from marketplace.home import views as home_views
+    from marketplace.jobs.display import pay_in_words
     from marketplace.search import engine as search_engine
+    from marketplace.search import views as search_views
 
     database.init_app(app)
     extensions.init_app(app)
@@ -46,4 +48,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(health_views.bp)
     app.register_blueprint(home_views.bp)
+    app.register_blueprint(search_views.bp)
+    app.add_template_filter(pay_in_words, "pay")
     return app

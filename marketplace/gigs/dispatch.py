@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from marketplace.database import utcnow
@@ -146,7 +147,7 @@ def dispatch(
     policy = policy or DispatchPolicy()
     report = DispatchReport(request_id)
     ensure_queue(session, client)
-    request = session.get(GigRequest, request_id)
+    request = session.get(GigRequest, request_id, populate_existing=True)
     if request is None or request.status != RequestStatus.OPEN or request.starts_at <= now:
         return report
     remaining = request.headcount - records.count_offers(session, request_id, OfferStatus.ACCEPTED)
@@ -279,7 +280,7 @@ def top_up(
     policy: DispatchPolicy,
 ) -> DispatchReport | None:
     """Send the next wave of an urgent request once its live offers cannot fill it."""
-    request = session.get(GigRequest, request_id)
+    request = session.get(GigRequest, request_id, populate_existing=True)
     if request is None or not request.urgent or request.status != RequestStatus.OPEN:
         return None
     remaining = request.headcount - records.count_offers(session, request_id, OfferStatus.ACCEPTED)
@@ -298,13 +299,14 @@ def wave_after_commit(
     policy: DispatchPolicy | None,
     first: bool = False,
 ) -> DispatchReport | None:
-    """Dispatch following a committed action: the first wave, or a top-up. With Redis down
-    the action still stands and the expiry sweep sends the wave later."""
+    """Dispatch following a committed action: the first wave, or a top-up. If that fails the
+    action still stands and the expiry sweep sends the wave later."""
     try:
         if first:
             return dispatch(session, client, request_id, now=now, policy=policy)
         return top_up(session, client, request_id, now=now, policy=policy or DispatchPolicy())
-    except ServiceUnavailable as error:
+    except (ServiceUnavailable, SQLAlchemyError) as error:
+        # the action itself is committed; the expiry sweep sends the wave later
         session.rollback()
-        log.warning("request %s: no wave sent now (%s)", request_id, error.message)
+        log.warning("request %s: no wave sent now (%s)", request_id, error)
         return None

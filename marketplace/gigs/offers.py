@@ -72,12 +72,16 @@ def _claim(
     now_ms = queue.epoch_ms(now)
     with records.queue_required():
         claim = queue.claim(client, offer.request_id, offer.worker_id, now_ms)
-        sql_live = (
-            offer.status == OfferStatus.OFFERED
-            and offer.expires_at > now
-            and request.status in LIVE_REQUEST_STATUSES
-        )
-        lost = claim.result in (ClaimResult.NOT_OFFERED, ClaimResult.CLOSED) and sql_live
+        lost = False
+        if claim.result in (ClaimResult.NOT_OFFERED, ClaimResult.CLOSED):
+            # read SQL again: a decline or cancellation may have been committed meanwhile
+            session.refresh(offer)
+            session.refresh(request)
+            lost = (
+                offer.status == OfferStatus.OFFERED
+                and offer.expires_at > now
+                and request.status in LIVE_REQUEST_STATUSES
+            )
         if claim.result == ClaimResult.NO_QUEUE or lost:
             if lost:
                 log.warning("offer %s live in SQL but not in Redis: rebuilding", offer.id)

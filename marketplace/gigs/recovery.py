@@ -25,7 +25,7 @@ from marketplace.gigs.models import (
     GigWorker,
     OfferStatus,
 )
-from marketplace.gigs.records import QUEUE_DOWN
+from marketplace.gigs.records import QUEUE_DOWN, queue_required
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +150,9 @@ def _wait_until_ready(client: redis.Redis) -> None:
 
 def ensure_queue(session: Session, client: redis.Redis) -> bool:
     """Rebuild the queue if it is missing (Redis restarted or flushed); True if it was."""
-    if queue.is_ready(client):
-        return False
-    log.warning("gig queue missing in Redis: rebuilding it from the database")
-    rebuild_queue(session, client)
+    with queue_required():
+        if queue.is_ready(client):
+            return False
+        log.warning("gig queue missing in Redis: rebuilding it from the database")
+        rebuild_queue(session, client)
     return True
