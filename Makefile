@@ -64,9 +64,8 @@ $(INSTANCE)/secret_key:
 
 .PHONY: setup
 setup: install $(INSTANCE)/secret_key ## Migrate the database, seed the demo and build the search index
-	$(BIN)/flask db upgrade
-	$(BIN)/flask demo seed
-	$(BIN)/flask index rebuild
+	export SECRET_KEY=$$(cat $(INSTANCE)/secret_key); \
+	  $(BIN)/flask db upgrade && $(BIN)/flask demo seed && $(BIN)/flask index rebuild
 
 .PHONY: redis
 redis: install ## Start the embedded Redis server (its own process, unix socket in instance/)

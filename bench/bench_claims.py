@@ -332,7 +332,7 @@ def dispatch_benchmark(url: str, directory: Path) -> None:
     session.add(point)
     session.commit()
     now = datetime(2026, 5, 4)
-    times, offered, radii = [], [], []
+    times, offered, radii, nearby = [], [], [], []
     for k, village in enumerate(rng.sample(villages, 20)):
         starts_at = now + timedelta(days=1, hours=3 * k)
         request = services.post_request(
@@ -348,9 +348,10 @@ def dispatch_benchmark(url: str, directory: Path) -> None:
             place_code=village,
             service_point_id=point.id,
             now=now,
-        ).id
+        )
+        nearby.append(len(queue.candidates(client, request, 5.0)))
         began = time.perf_counter()
-        report = services.dispatch(session, client, request, now=now)
+        report = services.dispatch(session, client, request.id, now=now)
         times.append(time.perf_counter() - began)
         offered.append(len(report.offered))
         radii.append(report.radius_km or 0)
@@ -360,6 +361,7 @@ def dispatch_benchmark(url: str, directory: Path) -> None:
         f"p50 {statistics.median(times) * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms "
         f"({statistics.mean(offered):.0f} offers per wave, radius {min(radii):g}–{max(radii):g} km)"
     )
+    print(f"    available workers within 5 km of those villages: {min(nearby)}–{max(nearby)}")
     session.close()
     database.dispose()
 

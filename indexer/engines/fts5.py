@@ -291,7 +291,10 @@ class Fts5Engine:
 _ORDER: dict[Sort, str] = {
     Sort.RELEVANCE: "score DESC, d.published_at DESC, d.id DESC",
     Sort.NEWEST: "d.published_at DESC, d.id DESC",
-    Sort.PAY: "d.salary_monthly_max IS NULL, d.salary_monthly_max DESC, d.id DESC",
+    Sort.PAY: (
+        "COALESCE(d.salary_monthly_max, d.salary_monthly_min) IS NULL, "
+        "COALESCE(d.salary_monthly_max, d.salary_monthly_min) DESC, d.id DESC"
+    ),
     Sort.DISTANCE: "distance IS NULL, distance ASC, d.id DESC",
 }
 
@@ -364,7 +367,8 @@ def _pay_filter(pay: PayFilter, where: list[str], params: list[Any]) -> None:
     else:
         low_column, high_column = "d.salary_monthly_min", "d.salary_monthly_max"
         low, high = pay.monthly()
-        where.append(f"({low_column} IS NOT NULL OR {high_column} IS NOT NULL)")
+    # a posting that states no pay never matches a pay filter
+    where.append(f"({low_column} IS NOT NULL OR {high_column} IS NOT NULL)")
     if low is not None:
         where.append(f"COALESCE({high_column}, {low_column}) >= ?")
         params.append(low)

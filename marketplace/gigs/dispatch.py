@@ -1,6 +1,6 @@
 """即时快招 dispatch: offer a request to nearby workers in waves, widening the circle when needed.
 
-Also the expiry sweep that ends overdue offers and requests and sends the next wave.
+Writes the wave to SQL first, then to Redis; the expiry sweep (`sweep.py`) sends later waves.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _search(
     chosen: list[ranking.Candidate] = []
     for radius in steps:
         with records.queue_required():
-            found = [(wid, km) for wid, km in queue.candidates(client, request, radius)]
+            found = queue.candidates(client, request, radius)
         _load_workers(session, request, [wid for wid, _ in found if wid not in exclude], rows)
         pairs = [
             (worker, km)

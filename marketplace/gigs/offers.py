@@ -96,10 +96,10 @@ def _sql_refusal(session: Session, request: GigRequest, offer: GigOffer, now: da
     """Raise HireConflict if SQL, the record, does not allow this acceptance."""
     if request.status not in LIVE_REQUEST_STATUSES:
         raise HireConflict(ClaimResult.CLOSED, offer.status)
-    if offer.status == OfferStatus.EXPIRED or (
-        offer.status == OfferStatus.OFFERED and offer.expires_at <= now
-    ):
+    if offer.status == OfferStatus.EXPIRED:
         raise HireConflict(ClaimResult.EXPIRED, OfferStatus.EXPIRED)
+    if offer.status == OfferStatus.OFFERED and offer.expires_at <= now:
+        raise HireConflict(ClaimResult.EXPIRED)  # still "offered" in SQL until the sweep
     if offer.status != OfferStatus.OFFERED:
         raise HireConflict(ClaimResult.NOT_OFFERED, offer.status)
     if records.count_offers(session, request.id, OfferStatus.ACCEPTED) >= request.headcount:

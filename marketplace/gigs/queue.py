@@ -157,12 +157,6 @@ def offered_state(deadline_ms: int) -> str:
     return f"offered@{deadline_ms}"
 
 
-def parse_state(state: str) -> tuple[str, int | None]:
-    """An offer state → (status, deadline ms or None)."""
-    status, _, deadline = state.partition("@")
-    return status, int(deadline) if deadline else None
-
-
 # --- readiness -------------------------------------------------------------------------------
 
 

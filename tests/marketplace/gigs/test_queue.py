@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -19,10 +20,11 @@ DEADLINE = T0 + 120_000
 
 
 @pytest.fixture
-def rds(redis_url: str) -> redis.Redis:
+def rds(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     queue.mark_ready(client, T0)
-    return client
+    yield client
+    client.close()
 
 
 def open_request(
