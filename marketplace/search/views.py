@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from indexer.engines.base import SearchUnavailable
 from indexer.queries import Sort
@@ -43,6 +43,20 @@ def _filters() -> dict[str, Any]:
     if sort in SORT_LABELS:
         filters["sort"] = Sort(sort)
     return filters
+
+
+@bp.get("/search/suggest")
+def suggest() -> Response:
+    """Titles starting with what has been typed (search-as-you-type), as JSON."""
+    prefix = request.args.get("q", "").strip()[:30]
+    try:
+        titles = get_search().engine.suggest(prefix, limit=8) if prefix else []
+    except SearchUnavailable:
+        titles = []  # suggestions are a convenience: the search box works without them
+    response = jsonify(suggestions=titles)
+    response.cache_control.max_age = 300
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/search")

@@ -53,3 +53,13 @@ def test_search_is_503_in_chinese_when_the_index_is_missing(app: Flask) -> None:
     response = app.test_client().get("/search?q=普工")
     assert response.status_code == 503
     assert "搜索服务暂时不可用" in response.get_data(as_text=True)
+
+
+def test_suggestions_complete_a_typed_title(app: Flask) -> None:
+    publish_and_index(app)
+    body = app.test_client().get("/search/suggest?q=水产").get_json()
+    assert body == {"suggestions": ["水产加工工"]}
+
+
+def test_suggestions_are_empty_without_an_index(app: Flask) -> None:
+    assert app.test_client().get("/search/suggest?q=水产").get_json() == {"suggestions": []}
