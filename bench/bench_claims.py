@@ -69,35 +69,29 @@ def machine() -> str:
     server = subprocess.run(
         ["redis-server", "--version"], capture_output=True, text=True, check=True
     ).stdout.split()[2]
-    return f"{cores} CPUs ({model}); Python {platform.python_version()}; Redis {server}"
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"{cores} CPUs ({model}); Python {platform.python_version()}; Redis {server}; "
+        f"load average before the run {load} (other work on the machine skews the figures)"
+    )
 
 
 def start_redis(directory: Path, port: int) -> subprocess.Popen[bytes]:
+    options = f"--port {port} --bind 127.0.0.1 --appendonly no --maxclients 10000 --dir"
     process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-            "--maxclients",
-            "10000",
-        ],
+        ["redis-server", *options.split(), str(directory), "--save", ""],
         stdout=subprocess.DEVNULL,
     )
     client = redis.Redis(port=port)
-    for _ in range(200):
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError:
-            time.sleep(0.05)
+    try:
+        for _ in range(200):
+            try:
+                client.ping()
+                return process
+            except redis.ConnectionError:
+                time.sleep(0.05)
+    finally:
+        client.close()
     raise RuntimeError("redis-server did not start")
 
 
@@ -220,31 +214,16 @@ def raw_benchmark(client: redis.Redis, port: int) -> tuple[float, float]:
     padded = [f"{n:012d}" for n in range(RAW_REQUESTS)]
     open_request(client, RAW_REQUEST, padded)
     bookings = keys.worker_bookings(0).replace(":0:", ":__rand_int__:")
-    command = [
-        "redis-benchmark",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "-c",
-        str(CLAIMERS),
-        "-n",
-        str(RAW_REQUESTS),
-        "-r",
-        str(RAW_REQUESTS),
-        "--csv",
-        "EVALSHA",
-        sha,
-        "5",
+    options = f"-h 127.0.0.1 -p {port} -c {CLAIMERS} -n {RAW_REQUESTS} -r {RAW_REQUESTS} --csv"
+    script_keys = [
         keys.READY,
         keys.request(RAW_REQUEST),
         keys.request_offers(RAW_REQUEST),
         keys.request_accepted(RAW_REQUEST),
         bookings,
-        str(RAW_REQUEST),
-        "__rand_int__",
-        str(NOW_MS),
     ]
+    command = ["redis-benchmark", *options.split(), "EVALSHA", sha, str(len(script_keys))]
+    command += [*script_keys, str(RAW_REQUEST), "__rand_int__", str(NOW_MS)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     row = output.strip().splitlines()[-1].replace('"', "").split(",")
     accepted = client.scard(keys.request_accepted(RAW_REQUEST))
@@ -264,48 +243,38 @@ def dispatch_benchmark(url: str, directory: Path) -> None:
     session = database.session()
     county = weihai.county("371082")  # 荣成市
     towns = weihai.towns_of(county.code)
-    session.add(
-        Place(
-            code=county.code,
-            name=county.name,
-            level=PlaceLevel.COUNTY,
-            lng=county.lng,
-            lat=county.lat,
-            datum=Datum.WGS84,
-            precision=Precision.EXACT,
-        )
-    )
-    villages = []
-    for number, town in enumerate(towns):
-        lng, lat, precision = weihai.town_point(town)
+
+    def place(
+        code: str,
+        name: str,
+        level: str,
+        parent: str | None,
+        lng: float,
+        lat: float,
+        precision: str = Precision.EXACT,
+    ) -> None:
         session.add(
             Place(
-                code=town,
-                name=weihai.town_name(town),
-                level=PlaceLevel.TOWN,
-                parent_code=county.code,
+                code=code,
+                name=name,
+                level=level,
+                parent_code=parent,
                 lng=lng,
                 lat=lat,
                 datum=Datum.WGS84,
                 precision=precision,
             )
         )
+
+    place(county.code, county.name, PlaceLevel.COUNTY, None, county.lng, county.lat)
+    villages = []
+    for number, town in enumerate(towns):
+        lng, lat, precision = weihai.town_point(town)
+        place(town, weihai.town_name(town), PlaceLevel.TOWN, county.code, lng, lat, precision)
+        # one invented village per town, 0.5–2 km from its seat
         v_lng, v_lat = weihai.offset_point(lng, lat, rng.uniform(0, 360), rng.uniform(0.5, 2))
-        village = f"{town}{200 + number:03d}"
-        session.add(
-            Place(
-                code=village,
-                name=f"基准{number}村",
-                level=PlaceLevel.VILLAGE,
-                parent_code=town,
-                kind="village",
-                lng=v_lng,
-                lat=v_lat,
-                datum=Datum.WGS84,
-                precision=Precision.EXACT,
-            )
-        )
-        villages.append(village)
+        villages.append(f"{town}{200 + number:03d}")
+        place(villages[-1], f"基准{number}村", PlaceLevel.VILLAGE, town, v_lng, v_lat)
     session.flush()
     skills = ["搬运", "装卸", "水产加工", "保洁", "采摘"]
     for n in range(2000):
@@ -385,7 +354,7 @@ def main() -> None:
     url = f"redis://127.0.0.1:{port}/0"
     try:
         client = redis.Redis.from_url(url, decode_responses=True)
-        queue.mark_ready(client, NOW_MS)
+        queue.mark_ready(client)
         # enough offered workers for the fastest run; each claim is a new worker (accept path)
         budget = int(60_000 * (args.seconds + 3))
         open_request(client, CLOSED_REQUEST, [str(n) for n in range(budget)])

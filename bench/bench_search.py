@@ -228,7 +228,10 @@ def build_real_index(
 
 def perturb(tokens: list[str], rng: random.Random) -> list[str]:
     """Drop a few tokens, swap a few neighbours and nudge the numbers of a token list."""
-    tokens = [str(int(t) + rng.randint(1, 9)) if t.isdigit() and len(t) < 9 else t for t in tokens]
+    tokens = [
+        str(int(t) + rng.randint(1, 9)) if t.isascii() and t.isdigit() and len(t) < 9 else t
+        for t in tokens
+    ]
     for _ in range(min(rng.randint(1, 3), len(tokens) // 4)):
         del tokens[rng.randrange(len(tokens))]
     for _ in range(min(rng.randint(1, 2), len(tokens) // 4)):

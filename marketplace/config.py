@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
     # Elasticsearch 8.x URL. None → the embedded SQLite FTS5 engine is used.
     "ES_URL": None,
+    # Seconds an Elasticsearch request may take (a search, a bulk chunk) before it fails.
+    "ES_TIMEOUT": 10.0,
     # Prefix of the Elasticsearch index and alias names (one cluster may host several sites).
     "ES_INDEX_PREFIX": "jiuye",
     # File of the embedded FTS5 search index. None → `search.sqlite3` in the instance folder.
@@ -27,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     # Seconds a health probe waits for each backend before calling it down.
     "HEALTH_TIMEOUT": 2.0,
+    # Seconds a Redis command (a claim, a dispatch lookup) may take before it fails.
+    "REDIS_TIMEOUT": 2.0,
     # Rows per transaction when importing postings: a batch is written whole or not at all.
     "IMPORT_BATCH_SIZE": 1000,
     # Days a posting created on the platform stays published before it expires.
@@ -51,9 +55,11 @@ _ENVIRONMENT: dict[str, type] = {
     "DATABASE_URL": str,
     "ES_URL": str,
     "ES_INDEX_PREFIX": str,
+    "ES_TIMEOUT": float,
     "FTS5_PATH": str,
     "REDIS_URL": str,
     "HEALTH_TIMEOUT": float,
+    "REDIS_TIMEOUT": float,
     "IMPORT_BATCH_SIZE": int,
     "JOB_TTL_DAYS": int,
     "GIG_OFFER_SECONDS": int,

@@ -49,4 +49,4 @@ def redis_configured(app: Flask | None = None) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[REDIS_KEY] = RedisHolder(app.config["REDIS_URL"], app.config["HEALTH_TIMEOUT"])
+    app.extensions[REDIS_KEY] = RedisHolder(app.config["REDIS_URL"], app.config["REDIS_TIMEOUT"])

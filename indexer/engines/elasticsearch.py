@@ -38,6 +38,8 @@ BULK_CHUNK = 500
 WRITE_TIMEOUT = 120.0
 # More buckets than a city has districts or the app has kinds: facets are exact.
 _FACET_SIZE = 1000
+# The aggregation that counts every match of a tiered query.
+_MATCHED = "matched"
 # A place named in the query multiplies the score of postings there (as in FTS5).
 PLACE_BOOST = 1.5
 
@@ -256,35 +258,32 @@ class ElasticsearchEngine:
     # -- reading -------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """One page of matching jobs in the query's order, the total, and facets if asked."""
+        """One page of matching jobs in the query's order, the total, and facets if asked.
+
+        In relevance order, postings with every word come before postings with some of them
+        (as FTS5 ranks): the page is taken from the first tier, then continued from the second.
+        """
+        tiers = relevance_tiers(query)
         with self._answering():
-            response = self.client.search(index=self.alias, **search_request(query)).body
-        scored = bool(_text_groups(query))
-        hits: list[Hit] = []
-        for hit in response["hits"]["hits"]:
-            distance = None
-            if query.near is not None:
-                point = (hit.get("_source") or {}).get("location")
-                if point is not None:
-                    # the same formula as FTS5, on the stored point
-                    distance = distance_km(
-                        point["lat"], point["lon"], query.near.lat, query.near.lng
-                    )
-            score = float(hit["_score"]) if scored and hit.get("_score") is not None else 0.0
-            hits.append(Hit(job_id=int(hit["_id"]), score=score, distance_km=distance))
-        total = int(response["hits"]["total"]["value"])
-        facets: dict[str, dict[str, int]] = {}
-        if query.facets:
-            aggregations = response.get("aggregations", {})
-            facets = {
-                name: {
-                    str(bucket["key"]): int(bucket["doc_count"])
-                    for bucket in aggregations.get(name, {}).get("buckets", [])
-                    if bucket["key"] and bucket["doc_count"]
-                }
-                for name in FACET_FIELDS
-            }
-        return SearchResult(hits=hits, total=total, facets=facets)
+            if not tiers:
+                response = self.client.search(index=self.alias, **search_request(query)).body
+                return _result(response, query)
+            first = self.client.search(index=self.alias, **search_request(query, tiers[0])).body
+            result = _result(first, query)
+            hits = list(result.hits)
+            if len(hits) < query.limit:
+                request = search_request(
+                    query,
+                    tiers[1],
+                    offset=max(0, query.offset - result.total),
+                    limit=query.limit - len(hits),
+                    facets=False,
+                )
+                rest = self.client.search(index=self.alias, **request).body
+                hits.extend(_result(rest, query).hits)
+        # the aggregations saw every match, whichever tier the page came from
+        total = int(first["aggregations"][_MATCHED]["doc_count"])
+        return SearchResult(hits=hits, total=total, facets=result.facets)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles starting with `prefix`, the most common first (for search-as-you-type)."""
@@ -313,10 +312,23 @@ class ElasticsearchEngine:
 # -- the request: a pure function of the query ---------------------------------------------
 
 
-def search_request(query: SearchQuery) -> dict[str, Any]:
-    """The keyword arguments of `Elasticsearch.search` for a query (no I/O)."""
+def search_request(
+    query: SearchQuery,
+    tier: dict[str, Any] | None = None,
+    *,
+    offset: int | None = None,
+    limit: int | None = None,
+    facets: bool | None = None,
+) -> dict[str, Any]:
+    """The keyword arguments of `Elasticsearch.search` for a query (pure: no I/O).
+
+    `tier` (one of `relevance_tiers(query)`) keeps one tier of the matches in the page and its
+    total; the aggregations still count every match. `offset`, `limit` and `facets` default
+    to the query's.
+    """
     filters = _filters(query)
     text = _text_query(query)
+    scored = text is not None and query.sort == Sort.RELEVANCE
     scoring: dict[str, Any]
     if text is None:
         scoring = {"bool": {"filter": filters}}
@@ -327,7 +339,7 @@ def search_request(query: SearchQuery) -> dict[str, Any]:
             for field, value in (("city", query.boost_city), ("district", query.boost_district))
             if value
         ]
-        if places:
+        if scored and places:
             scoring = {
                 "function_score": {
                     "query": scoring,
@@ -343,26 +355,55 @@ def search_request(query: SearchQuery) -> dict[str, Any]:
             }
     request: dict[str, Any] = {
         "query": scoring,
-        "sort": _sort(query, scored=text is not None),
-        "from_": query.offset,
-        "size": query.limit,
+        "sort": _sort(query, scored=scored),
+        "from_": query.offset if offset is None else offset,
+        "size": query.limit if limit is None else limit,
+        # exact totals: a city's postings are few enough to count (FTS5 stops at 10,000)
         "track_total_hits": True,
-        # scores stay in the hits when another order is asked for (the ranker reads them)
-        "track_scores": text is not None,
         # only the point is needed back, to compute distance_km
         "source": ["location"] if query.near is not None else False,
     }
-    if query.facets:
-        request["aggs"] = {
-            "district": {"terms": {"field": "district", "size": _FACET_SIZE}},
-            "kind": {"terms": {"field": "kind", "size": _FACET_SIZE}},
-            "salary_band": {"terms": {"field": "salary_band", "size": len(SALARY_BANDS)}},
-        }
+    aggregations: dict[str, Any] = {}
+    if tier is not None:
+        request["post_filter"] = tier
+        aggregations[_MATCHED] = {"filter": {"match_all": {}}}
+    if query.facets if facets is None else facets:
+        aggregations.update(
+            {
+                "district": {"terms": {"field": "district", "size": _FACET_SIZE}},
+                "kind": {"terms": {"field": "kind", "size": _FACET_SIZE}},
+                "salary_band": {"terms": {"field": "salary_band", "size": len(SALARY_BANDS)}},
+            }
+        )
+    if aggregations:
+        request["aggs"] = aggregations
     return request
 
 
-def _text_groups(query: SearchQuery) -> list[tuple[str, ...]]:
-    return [group for group in query.terms if group]
+def _text_groups(query: SearchQuery) -> list[dict[str, Any]]:
+    return [_group(group) for group in query.terms if group]
+
+
+def _text_query(query: SearchQuery) -> dict[str, Any] | None:
+    """Every word (match "all") or any word; never a posting with an excluded word."""
+    groups = _text_groups(query)
+    if not groups:
+        return None
+    # retrieval's synonym tier leaves out the postings that have the query's own words
+    excluded = [_group(query.exclude)] if query.exclude else []
+    if query.match == "all":
+        return {"bool": {"must": groups, "must_not": excluded}}
+    return {"bool": {"should": groups, "minimum_should_match": 1, "must_not": excluded}}
+
+
+def relevance_tiers(query: SearchQuery) -> list[dict[str, Any]]:
+    """Post filters for the two tiers of a relevance-ordered query of several words (match
+    "any"): postings with every word, then the rest. None for other queries (one order)."""
+    groups = _text_groups(query)
+    if query.sort != Sort.RELEVANCE or query.match == "all" or len(groups) < 2 or not query.limit:
+        return []
+    every: dict[str, Any] = {"bool": {"must": groups}}
+    return [every, {"bool": {"must_not": [every]}}]
 
 
 def _group(alternatives: tuple[str, ...]) -> dict[str, Any]:
@@ -375,13 +416,29 @@ def _group(alternatives: tuple[str, ...]) -> dict[str, Any]:
     return {"match": {BODY_FIELD: {"query": " ".join(alternatives), "operator": "or"}}}
 
 
-def _text_query(query: SearchQuery) -> dict[str, Any] | None:
-    groups = [_group(group) for group in _text_groups(query)]
-    if not groups:
-        return None
-    if query.match == "all":
-        return {"bool": {"must": groups}}
-    return {"bool": {"should": groups, "minimum_should_match": 1}}
+def _result(response: Mapping[str, Any], query: SearchQuery) -> SearchResult:
+    """One response as a result; scores only in relevance order, as FTS5 reports them."""
+    scored = query.sort == Sort.RELEVANCE
+    hits: list[Hit] = []
+    for hit in response["hits"]["hits"]:
+        distance = None
+        if query.near is not None:
+            point = (hit.get("_source") or {}).get("location")
+            if point is not None:
+                # the same formula as FTS5, on the stored point
+                distance = distance_km(point["lat"], point["lon"], query.near.lat, query.near.lng)
+        score = hit.get("_score")
+        score = float(score) if scored and score is not None else 0.0
+        hits.append(Hit(job_id=int(hit["_id"]), score=score, distance_km=distance))
+    facets: dict[str, dict[str, int]] = {}
+    if query.facets:
+        aggregations = response.get("aggregations", {})
+        for name in FACET_FIELDS:
+            buckets = aggregations.get(name, {}).get("buckets", [])
+            counts = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
+            # the largest first, as FTS5 gives them
+            facets[name] = dict(sorted(counts.items(), key=lambda item: -item[1]))
+    return SearchResult(hits=hits, total=int(response["hits"]["total"]["value"]), facets=facets)
 
 
 def _sort(query: SearchQuery, scored: bool) -> list[Any]:

@@ -161,11 +161,20 @@ def offered_state(deadline_ms: int) -> str:
 
 
 def is_ready(client: redis.Redis) -> bool:
-    return bool(client.exists(keys.READY))
+    """The queue was rebuilt by this very server process and not marked stale since.
+
+    Comparing the server's run id also catches a restart that reloaded a saved snapshot (the
+    embedded Redis of `make run` saves one): its keys, readiness included, may be stale.
+    """
+    pipe = client.pipeline(transaction=False)
+    pipe.get(keys.READY)
+    pipe.info("server")
+    ready, server = pipe.execute()
+    return bool(ready) and ready == str(server["run_id"])
 
 
-def mark_ready(client: redis.Redis, now_ms: int) -> None:
-    client.set(keys.READY, now_ms)
+def mark_ready(client: redis.Redis) -> None:
+    client.set(keys.READY, str(client.info("server")["run_id"]))
 
 
 def mark_stale(client: redis.Redis) -> None:

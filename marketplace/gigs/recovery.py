@@ -15,7 +15,6 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketplace.database import utcnow
 from marketplace.errors import ServiceUnavailable
 from marketplace.gigs import queue, state
 from marketplace.gigs.models import (
@@ -126,7 +125,7 @@ def rebuild_queue(
             f"{len(expected.offers)} offers"
         )
         state.load(client, expected)
-        queue.mark_ready(client, queue.epoch_ms(utcnow()))
+        queue.mark_ready(client)
     report = RebuildReport(
         workers=len(expected.workers),
         requests=len(expected.requests),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.database import utcnow
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.gigs import permissions, queue, records
 from marketplace.gigs.closing import cancel_request, complete, rate
 from marketplace.gigs.dispatch import DispatchPolicy, DispatchReport, dispatch, wave_after_commit
@@ -134,7 +134,9 @@ def register_worker(
     if registered_by_point_id is not None:
         permissions.check_service_point(session, actor, registered_by_point_id)
     elif actor is not None and seeker.user_id != actor.id:
-        raise ValidationError("请由本人或服务站工作人员登记")
+        home = seeker.home_village_code or seeker.home_town_code or seeker.home_county_code
+        if not permissions.staff_covers(session, actor, home):
+            raise Forbidden("请由本人或服务站工作人员登记")
     tags = _skills(skills, required=True)
     if not days or not set(days) <= set(ALL_DAYS):
         raise ValidationError("请选择可工作的日子")

@@ -15,7 +15,7 @@ from typing import Any
 import click
 from flask import Flask, Response, current_app, request
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
@@ -24,7 +24,7 @@ from indexer.engines.base import SearchEngine, SearchUnavailable
 from indexer.engines.fts5 import Fts5Engine
 from indexer.queries import Places
 from indexer.tokenizer import Tokenizer, get_tokenizer
-from marketplace.database import get_database
+from marketplace.database import get_database, utcnow
 from marketplace.employers.models import Verification
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place, PlaceLevel
@@ -57,7 +57,7 @@ class SearchHolder:
             if self.app.config["ES_URL"]:
                 from indexer.engines.elasticsearch import ElasticsearchEngine, build_client
 
-                client = build_client(self.app.config["ES_URL"], self.app.config["HEALTH_TIMEOUT"])
+                client = build_client(self.app.config["ES_URL"], self.app.config["ES_TIMEOUT"])
                 self._engine = ElasticsearchEngine(client, self.app.config["ES_INDEX_PREFIX"])
                 return self._engine
             self._engine = Fts5Engine(self.app.config["FTS5_PATH"])
@@ -137,10 +137,12 @@ def job_record(job: Job) -> JobRecord:
 
 def searchable_jobs(session: Session, batch: int = 2000) -> Iterator[Job]:
     """Every published job, streamed in id order."""
+    now = utcnow()
     query = (
         select(Job)
         .options(joinedload(Job.employer))
         .where(Job.status == JobStatus.PUBLISHED)
+        .where(or_(Job.expires_at.is_(None), Job.expires_at > now))
         .order_by(Job.id)
         .execution_options(yield_per=batch)
     )
@@ -154,6 +156,7 @@ def rebuild_index(holder: SearchHolder, session: Session, label: str = "indexing
     """Rebuild the engine's index from the database (progress bar on stderr); returns the count."""
     # changes queued before the rebuild starts are in it; later ones stay for the drainer
     applied_through = outbox.last_id(session)
+    started = utcnow()
     holder.reset_tokenizer()
     tokenizer = holder.tokenizer
     total = session.scalar(
@@ -165,6 +168,12 @@ def rebuild_index(holder: SearchHolder, session: Session, label: str = "indexing
         documents = (job_document(job_record(job), tokenizer) for job in jobs)
         written = holder.engine.rebuild(documents, tokenizer.version)
     outbox.clear_through(session, applied_through)
+    # a change drained into the old index while this one was building was lost at the swap:
+    # queue every job changed since the start again, and apply them to the new index
+    changed = session.scalars(select(Job.id).where(Job.updated_at >= started)).all()
+    outbox.enqueue(session, list(changed))
+    session.commit()
+    outbox.drain(session, holder.engine, tokenizer)
     return written
 
 

@@ -137,6 +137,53 @@ def test_match_all_needs_every_word_and_any_needs_one(
     assert everything.total == 1
 
 
+def test_postings_with_every_word_rank_before_postings_with_some(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        # both words, but in a long posting
+        job(
+            1, "食堂帮工", description="协助 厨师 备餐 " + "负责 日常 采购 与 卫生 " * 8 + "懂 电工"
+        ),
+        # one word, three times, in a short title: the higher BM25
+        job(2, "电工 电工 电工"),
+        # other postings, so that both words are rare enough to weigh
+        *(job(n, title) for n, title in enumerate(["保安", "司机", "保洁员", "焊工"] * 2, 3)),
+    )
+    query = words(tokenizer, "电工 厨师")
+
+    result = engine.search(query)
+    by_bm25 = {hit.job_id: hit.score for hit in result.hits}
+
+    assert ids(result) == [1, 2]
+    assert by_bm25[2] > by_bm25[1]
+    assert result.total == 2
+    assert ids(engine.search(replace(query, offset=1, limit=5))) == [2]
+    # tiers are a relevance order: other orders take every match as it comes
+    assert ids(engine.search(replace(query, sort=Sort.NEWEST))) == [2, 1]
+
+
+def test_excluded_words_leave_out_the_postings_that_contain_them(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "焊工"),
+        job(2, "电焊工"),
+        job(3, "焊工", description="电焊工 优先"),
+    )
+    query = words(tokenizer, "电焊工")
+    assert "焊工" in query.terms[0]
+
+    synonyms_only = engine.search(replace(query, exclude=("电焊工",)))
+
+    assert ids(synonyms_only) == [1]
+    assert synonyms_only.total == 1
+
+
 # -- filters ---------------------------------------------------------------------------------
 
 FILTER_CORPUS = (
@@ -395,21 +442,9 @@ def test_newest_order_puts_postings_without_a_date_last(
     assert ids(newest) == [6, 1, 5, 7, 8, 2, 3, 10, 9, 4]
 
 
-def known_fts5_bug(request: pytest.FixtureRequest, engine: SearchEngine, reason: str) -> None:
-    """Expect this test to fail on FTS5 until fts5.py is fixed (strict: a fix shows up)."""
-    if engine.name == "fts5":
-        request.applymarker(pytest.mark.xfail(reason=f"fts5.py: {reason}", strict=True))
-
-
 def test_pay_order_ranks_by_the_highest_stated_monthly_pay(
-    engine: SearchEngine, tokenizer: Tokenizer, request: pytest.FixtureRequest
+    engine: SearchEngine, tokenizer: Tokenizer
 ) -> None:
-    known_fts5_bug(
-        request,
-        engine,
-        "Sort.PAY orders by salary_monthly_max alone, so '7000 以上' (no maximum) sorts "
-        "with unstated pay, below '3000 以下'; it should order by COALESCE(max, min)",
-    )
     build(engine, tokenizer, *FILTER_CORPUS)
 
     best_paid = engine.search(SearchQuery(sort=Sort.PAY, limit=50))
@@ -419,15 +454,8 @@ def test_pay_order_ranks_by_the_highest_stated_monthly_pay(
 
 
 def test_a_piece_rate_filter_never_matches_postings_without_a_rate(
-    engine: SearchEngine, tokenizer: Tokenizer, request: pytest.FixtureRequest
+    engine: SearchEngine, tokenizer: Tokenizer
 ) -> None:
-    known_fts5_bug(
-        request,
-        engine,
-        "_pay_filter's piece branch does not require a stated salary_min or salary_max "
-        "(the monthly branch does), so PayFilter(unit=piece) without bounds matches "
-        "piece postings that state no rate",
-    )
     build(engine, tokenizer, *FILTER_CORPUS)
 
     result = engine.search(SearchQuery(pay=PayFilter(None, None, SalaryUnit.PIECE)))

@@ -22,7 +22,7 @@ DEADLINE = T0 + 120_000
 @pytest.fixture
 def rds(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
-    queue.mark_ready(client, T0)
+    queue.mark_ready(client)
     yield client
     client.close()
 

@@ -152,3 +152,21 @@ def test_the_expire_command_runs_one_sweep(app: Flask, session: Session, rds: re
     assert result.exit_code == 0, result.output
     assert "offers expired: 1" in result.output
     assert "requests expired (started with nobody hired): 1" in result.output
+
+
+def test_a_queue_reloaded_from_an_old_snapshot_is_rebuilt(
+    session: Session, rds: redis.Redis
+) -> None:
+    worker = factories.worker(session, rds)
+    request = factories.request(session, rds, urgent=True)
+    services.decline_offer(
+        session, rds, factories.offers_of(session, request.id)[worker.id].id, now=SOON
+    )
+    # what a restarted server that loaded a snapshot saved before the decline would hold:
+    # the offer still live, and a readiness key written by the previous server process
+    rds.hset(keys.request_offers(request.id), str(worker.id), queue.offered_state(10**13))
+    rds.set(keys.READY, "run id of an earlier server")
+    assert not queue.is_ready(rds)
+    services.expire_offers(session, rds, now=SOON)  # the sweep notices and rebuilds
+    assert rds.hget(keys.request_offers(request.id), str(worker.id)) == "declined"
+    assert_redis_matches_sql(session, rds)

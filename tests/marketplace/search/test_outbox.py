@@ -115,3 +115,22 @@ def test_index_sync_command_applies_queued_changes(built: Flask) -> None:
     assert result.exit_code == 0, result.output
     assert "applied 1 job changes" in result.output
     assert found(built, "家政") == ["家政服务员"]
+
+
+def test_a_change_drained_during_a_rebuild_survives_the_swap(built: Flask) -> None:
+    engine = get_search(built).engine
+    real_rebuild = engine.rebuild
+
+    def rebuild_while_a_job_is_published(documents, version):  # type: ignore[no-untyped-def]
+        session = get_database(built).session()
+        publish(session, title="网箱养殖工")
+        session.close()
+        drain_in_process(built)  # another worker drains it into the index being replaced
+        return real_rebuild(documents, version)
+
+    engine.rebuild = rebuild_while_a_job_is_published  # type: ignore[method-assign]
+    session = get_database(built).session()
+    rebuild_index(get_search(built), session)
+    session.close()
+    engine.rebuild = real_rebuild  # type: ignore[method-assign]
+    assert found(built, "养殖") == ["网箱养殖工"]
