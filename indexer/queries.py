@@ -102,10 +102,34 @@ def salary_band(monthly_min: float | None, monthly_max: float | None) -> str | N
     return None
 
 
+# A posting in a place named in the query scores this many times more (never a filter).
+PLACE_BOOST = 1.5
+# A posting whose structured fields say what a query word says (日结 → paid by the day)
+# scores this many times more: the word may be missing from its text.
+POSTING_BOOST = 1.3
+POSTING_WORD_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "日结": (("salary_unit", "day"), ("kind", "odd_job")),
+    "日薪": (("salary_unit", "day"),),
+    "时薪": (("salary_unit", "hour"),),
+    "小时工": (("salary_unit", "hour"), ("kind", "part_time")),
+    "计件": (("salary_unit", "piece"),),
+    "兼职": (("kind", "part_time"),),
+    "零工": (("kind", "odd_job"),),
+    "临时工": (("kind", "odd_job"),),
+}
+
+
+def boost_conditions(words: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(field, value) pairs of which any lifts a posting, for the posting words of a query."""
+    pairs = [pair for word in words for pair in POSTING_WORD_FIELDS.get(word, ())]
+    return tuple(dict.fromkeys(pairs))
+
+
 # Words in a query that say something about the posting rather than the role.
 POSTING_WORDS = frozenset(
     {"日结", "周结", "月结", "包吃住", "包吃", "包住", "长白班", "白班", "夜班", "两班倒",
-     "五险一金", "双休", "底薪加提成", "兼职", "实习", "应届生", "计件"}
+     "五险一金", "双休", "底薪加提成", "兼职", "实习", "应届生", "计件", "日薪", "时薪",
+     "小时工", "零工", "临时工"}
 )  # fmt: skip
 
 

@@ -28,7 +28,16 @@ from indexer.documents import (
 )
 from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
 from indexer.engines.fts5 import distance_km
-from indexer.queries import FACET_FIELDS, SALARY_BANDS, PayFilter, SearchQuery, Sort
+from indexer.queries import (
+    FACET_FIELDS,
+    PLACE_BOOST,
+    POSTING_BOOST,
+    SALARY_BANDS,
+    PayFilter,
+    SearchQuery,
+    Sort,
+    boost_conditions,
+)
 from indexer.salary import SalaryUnit
 
 log = logging.getLogger(__name__)
@@ -41,7 +50,6 @@ _FACET_SIZE = 1000
 # The aggregation that counts every match of a tiered query.
 _MATCHED = "matched"
 # A place named in the query multiplies the score of postings there (as in FTS5).
-PLACE_BOOST = 1.5
 
 
 def build_client(url: str, timeout: float) -> Elasticsearch:
@@ -339,16 +347,17 @@ def search_request(
             for field, value in (("city", query.boost_city), ("district", query.boost_district))
             if value
         ]
-        if scored and places:
+        lifts = [{"term": {field: value}} for field, value in boost_conditions(query.boosts)]
+        functions = [
+            {"filter": {"bool": {"should": clauses, "minimum_should_match": 1}}, "weight": weight}
+            for clauses, weight in ((places, PLACE_BOOST), (lifts, POSTING_BOOST))
+            if clauses
+        ]
+        if scored and functions:
             scoring = {
                 "function_score": {
                     "query": scoring,
-                    "functions": [
-                        {
-                            "filter": {"bool": {"should": places, "minimum_should_match": 1}},
-                            "weight": PLACE_BOOST,
-                        }
-                    ],
+                    "functions": functions,
                     "score_mode": "multiply",
                     "boost_mode": "multiply",
                 }

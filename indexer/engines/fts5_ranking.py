@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.documents import TEXT_FIELDS
-from indexer.queries import SearchQuery
+from indexer.queries import PLACE_BOOST, POSTING_BOOST, SearchQuery, boost_conditions
 
 # At most this many postings are scored at once (a tier or a slice of one).
 SCORE_BUDGET = 3000
@@ -156,17 +156,20 @@ def _score(
     conditions = " AND ".join(["docs_fts MATCH ?", *where])
     rows = connection.execute(
         f"SELECT d.id, -bm25(docs_fts, {_WEIGHTS}), {distance_sql}, d.city, d.district, "  # noqa: S608
-        f"d.published_at FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE {conditions}",
+        "d.published_at, d.kind, d.salary_unit "
+        f"FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE {conditions}",
         [*distance_params, match, *params],
     ).fetchall()
     scores = {int(row[0]): float(row[1]) for row in rows}
-    boost = {query.boost_city, query.boost_district} - {None}
+    places = {query.boost_city, query.boost_district} - {None}
+    lifts = set(boost_conditions(query.boosts))
     ranked: list[tuple[int, float, float | None, float]] = []
-    for job_id, _bm25, dist, city, district, published in rows:
+    for job_id, _bm25, dist, city, district, published, kind, unit in rows:
         score = scores[int(job_id)]
-        if boost and (city in boost or district in boost):
-            # a place named in the query lifts postings there by half again, never filters
-            score *= 1.5
+        if places and (city in places or district in places):
+            score *= PLACE_BOOST
+        if lifts and (("kind", kind) in lifts or ("salary_unit", unit) in lifts):
+            score *= POSTING_BOOST
         ranked.append((int(job_id), score, dist, published or 0.0))
     ranked.sort(key=lambda row: (-row[1], -row[3], -row[0]))
     return [(job_id, score, dist) for job_id, score, dist, _published in ranked]

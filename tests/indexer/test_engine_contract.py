@@ -432,6 +432,25 @@ def test_walking_pages_yields_each_posting_once_in_the_order_of_one_big_page(
     assert sorted(walked) == list(range(1, 61))
 
 
+def test_a_posting_word_lifts_postings_whose_fields_say_it(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "扇贝分拣工", kind="full_time", **pay(5000, 6000, SalaryUnit.MONTH)),
+        job(2, "扇贝分拣工", kind="odd_job", **pay(200, None, SalaryUnit.DAY)),
+    )
+    plain = engine.search(words(tokenizer, "扇贝分拣工"))
+    daily = engine.search(words(tokenizer, "扇贝分拣工", boosts=("日结",)))
+
+    assert ids(plain) == [2, 1]  # equal text: the higher id first
+    assert ids(daily) == [2, 1]
+    assert daily.hits[0].score > daily.hits[1].score  # lifted, not just tied
+    part_time = engine.search(words(tokenizer, "扇贝分拣工", boosts=("兼职",)))
+    assert part_time.hits[0].score == pytest.approx(part_time.hits[1].score)
+
+
 def test_newest_order_puts_postings_without_a_date_last(
     engine: SearchEngine, tokenizer: Tokenizer
 ) -> None:
