@@ -106,7 +106,7 @@ def salary_band(monthly_min: float | None, monthly_max: float | None) -> str | N
 PLACE_BOOST = 1.5
 # A posting whose structured fields say what a query word says (日结 → paid by the day)
 # scores this many times more: the word may be missing from its text.
-POSTING_BOOST = 1.3
+POSTING_BOOST = 1.1
 POSTING_WORD_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "日结": (("salary_unit", "day"), ("kind", "odd_job")),
     "日薪": (("salary_unit", "day"),),
