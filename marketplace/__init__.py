@@ -35,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _configure_logging(app.config["LOG_LEVEL"])
 
     from marketplace import cli, database, errors, extensions
+    from marketplace.accounts import auth
+    from marketplace.accounts import views as account_views
     from marketplace.health import views as health_views
     from marketplace.home import views as home_views
     from marketplace.jobs.display import pay_in_words
@@ -46,8 +48,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     search_engine.init_app(app)
     cli.init_app(app)
+    auth.init_app(app)  # login manager and CSRF on every form
     app.register_blueprint(health_views.bp)
     app.register_blueprint(home_views.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(account_views.bp)
     app.add_template_filter(pay_in_words, "pay")
     return app

@@ -9,9 +9,13 @@ def init_app(app: Flask) -> None:
     from marketplace.demo.seed import demo_cli
     from marketplace.gigs.cli import gigs_cli
     from marketplace.jobs.importer import jobs_cli
+    from marketplace.places.cli import places_cli
     from marketplace.search.evaluation import eval_cli
+    from marketplace.search.ranker_cli import ranker_cli
 
     app.cli.add_command(jobs_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(eval_cli)
+    app.cli.add_command(ranker_cli)
     app.cli.add_command(gigs_cli)
+    app.cli.add_command(places_cli)

@@ -27,7 +27,7 @@ from indexer.documents import (
     epoch_millis,
 )
 from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
-from indexer.engines.fts5 import distance_km
+from indexer.geo import distance_km
 from indexer.queries import (
     FACET_FIELDS,
     PLACE_BOOST,

@@ -20,6 +20,7 @@ from typing import Any
 from indexer.documents import FILTER_FIELDS, TEXT_FIELDS
 from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
 from indexer.engines.fts5_ranking import expression, ranked_page
+from indexer.geo import distance_km
 from indexer.queries import FACET_FIELDS, PayFilter, SearchQuery, Sort, salary_band
 from indexer.salary import SalaryUnit
 
@@ -375,13 +376,3 @@ def _pay_filter(pay: PayFilter, where: list[str], params: list[Any]) -> None:
     if high is not None:
         where.append(f"COALESCE({low_column}, {high_column}) <= ?")
         params.append(high)
-
-
-def distance_km(lat1: float | None, lng1: float | None, lat2: float, lng2: float) -> float | None:
-    """Great-circle distance (haversine) in kilometres; None when the posting has no point."""
-    if lat1 is None or lng1 is None:
-        return None
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))

@@ -9,11 +9,14 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from indexer.metrics import (
     QueryScores,
@@ -25,7 +28,7 @@ from indexer.metrics import (
 )
 from marketplace.database import get_database, upgrade
 from marketplace.jobs.importer import count_rows, import_jobs
-from marketplace.search.engine import get_search, rebuild_index
+from marketplace.search.engine import SearchHolder, get_search, rebuild_index
 from marketplace.search.services import search_jobs
 
 eval_cli = AppGroup("eval", help="Evaluate search relevance on judged queries.")
@@ -66,11 +69,7 @@ def search_command(
         raise click.BadParameter(str(error)) from None
     if engine == "elasticsearch" and not current_app.config["ES_URL"]:
         raise click.UsageError("--engine elasticsearch needs ES_URL")
-    workdir = Path(tempfile.mkdtemp(prefix="jiuye-eval-"))
-    try:
-        scores, run = _evaluate(workdir, corpus, query_list, judgments, engine)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    scores, run = _evaluate(corpus, query_list, judgments, engine)
     summary = Summary.of(scores)
     if per_query:
         for item in scores:
@@ -88,52 +87,61 @@ def search_command(
         click.echo(f"run written to {run_out}")
 
 
-def _evaluate(
-    workdir: Path,
-    corpus: Path,
-    query_list: list[tuple[str, str]],
-    judgments: dict[str, dict[str, int]],
-    engine: str,
-) -> tuple[list[QueryScores], list[str]]:
+@contextmanager
+def throwaway_instance(corpus: Path, engine: str) -> Iterator[tuple[SearchHolder, Session]]:
+    """A temporary database and index holding `corpus` (never the live instance)."""
     from marketplace import create_app
 
+    workdir = Path(tempfile.mkdtemp(prefix="jiuye-eval-"))
     url = f"sqlite:///{workdir / 'eval.sqlite3'}"
-    upgrade(url)
     config = {
         "DATABASE_URL": url,
         "FTS5_PATH": str(workdir / "search.sqlite3"),
         "REDIS_URL": None,
         "SECRET_KEY": "eval",
         "ES_URL": current_app.config["ES_URL"] if engine == "elasticsearch" else None,
+        "ES_TIMEOUT": current_app.config["ES_TIMEOUT"],
         "ES_INDEX_PREFIX": f"jiuye-eval-{workdir.name.lower()}",
     }
-    app = create_app(config)
+    try:
+        upgrade(url)
+        app = create_app(config)
+        with app.app_context():
+            database = get_database(app)
+            with click.progressbar(
+                length=count_rows(corpus), label="importing corpus", file=sys.stderr
+            ) as bar:
+                import_jobs(database.session, corpus, progress=bar)
+            holder = get_search(app)
+            session = database.session()
+            try:
+                rebuild_index(holder, session, label="indexing corpus")
+                yield holder, session
+            finally:
+                session.close()
+                drop = getattr(holder.engine, "drop", None)
+                if callable(drop):
+                    drop()
+                database.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _evaluate(
+    corpus: Path,
+    query_list: list[tuple[str, str]],
+    judgments: dict[str, dict[str, int]],
+    engine: str,
+) -> tuple[list[QueryScores], list[str]]:
     scores: list[QueryScores] = []
     run: list[str] = []
-    with app.app_context():
-        database = get_database(app)
-        with click.progressbar(
-            length=count_rows(corpus), label="importing corpus", file=sys.stderr
-        ) as bar:
-            import_jobs(database.session, corpus, progress=bar)
-        holder = get_search(app)
-        session = database.session()
-        try:
-            rebuild_index(holder, session, label="indexing corpus")
-            with click.progressbar(query_list, label="running queries", file=sys.stderr) as bar:
-                for qid, text in bar:
-                    page = search_jobs(holder, session, text, limit=DEPTH)
-                    ranking = [
-                        (hit.job.source_id or str(hit.job.id), hit.score) for hit in page.hits
-                    ]
-                    scores.append(
-                        score_query(qid, [doc for doc, _ in ranking], judgments.get(qid, {}))
-                    )
-                    run.extend(run_lines(qid, ranking, f"jiuye-{engine}"))
-        finally:
-            session.close()
-            drop = getattr(holder.engine, "drop", None)
-            if callable(drop):
-                drop()
-        database.dispose()
+    with (
+        throwaway_instance(corpus, engine) as (holder, session),
+        click.progressbar(query_list, label="running queries", file=sys.stderr) as bar,
+    ):
+        for qid, text in bar:
+            page = search_jobs(holder, session, text, limit=DEPTH)
+            ranking = [(hit.job.source_id or str(hit.job.id), hit.score) for hit in page.hits]
+            scores.append(score_query(qid, [doc for doc, _ in ranking], judgments.get(qid, {})))
+            run.extend(run_lines(qid, ranking, f"jiuye-{engine}"))
     return scores, run

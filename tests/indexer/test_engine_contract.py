@@ -16,7 +16,7 @@ import pytest
 from indexer.documents import JobRecord, job_document
 from indexer.education import EducationLevel
 from indexer.engines.base import SearchEngine, SearchResult, SearchUnavailable
-from indexer.engines.fts5 import distance_km
+from indexer.geo import distance_km
 from indexer.queries import GeoPoint, PayFilter, SearchQuery, Sort
 from indexer.salary import SalaryUnit, monthly_equivalent
 from indexer.tokenizer import Tokenizer

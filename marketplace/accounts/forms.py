@@ -1,0 +1,259 @@
+"""The account forms (Flask-WTF): labels and messages in Chinese, values normalised on the way in.
+
+Forms check what a person can fix on the page; services check again, since they have other callers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+# Flask-WTF and WTForms ship no type information; "flask_wtf.*" and "wtforms.*" could join
+# the mypy ignore list in pyproject.toml and these ignores go.
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    Field,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from indexer.education import EducationLevel
+from marketplace.accounts.services import MIN_PASSWORD_LENGTH, is_mobile, normalize_phone
+from marketplace.employers.credit_code import InvalidCreditCode, normalize_credit_code
+from marketplace.jobs.models import JobKind
+from marketplace.places.models import Place, PlaceLevel
+from marketplace.places.weihai import CITY_CODE
+from marketplace.seekers.models import TargetGroup
+
+KIND_LABELS = {
+    JobKind.FULL_TIME: "全职",
+    JobKind.PART_TIME: "兼职",
+    JobKind.ODD_JOB: "零工",
+}
+PAY_UNIT_LABELS = {"month": "元/月", "day": "元/天", "hour": "元/小时"}
+TARGET_GROUP_LABELS = {
+    TargetGroup.GRADUATE: "高校毕业生",
+    TargetGroup.MIGRANT_WORKER: "农民工",
+    TargetGroup.EMPLOYMENT_DIFFICULTY: "就业困难人员",
+    TargetGroup.YOUTH_16_24: "16–24 岁青年",
+    TargetGroup.ZERO_EMPLOYMENT_HOUSEHOLD: "零就业家庭成员",
+    TargetGroup.DISABLED: "残疾人",
+    TargetGroup.VETERAN: "退役军人",
+}
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _phone(value: Any) -> Any:
+    return normalize_phone(value) if isinstance(value, str) else value
+
+
+def _mobile(_form: FlaskForm, field: Field) -> None:
+    if field.data and not is_mobile(field.data):
+        raise ValidationError("请输入 11 位手机号码，例如 13912345678")
+
+
+def _password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        "密码",
+        validators=[
+            DataRequired("请设置密码"),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=128,
+                message=f"密码长度应为 {MIN_PASSWORD_LENGTH}–128 位",
+            ),
+        ],
+        description=f"至少 {MIN_PASSWORD_LENGTH} 位，建议字母、数字混合",
+    )
+    confirm = PasswordField(
+        "再次输入密码",
+        validators=[DataRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")],
+    )
+    return password, confirm
+
+
+_AGREE = "我已阅读并同意《用户服务协议》和《隐私政策》"
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]  # untyped base
+    login = StringField(
+        "手机号或用户名",
+        filters=[_strip],
+        validators=[DataRequired("请输入手机号或用户名"), Length(max=64)],
+    )
+    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)])
+    # off unless ticked: service points share terminals
+    remember = BooleanField("在这台设备上保持登录（公用电脑请勿勾选）", default=False)
+    submit = SubmitField("登录")
+
+
+class SeekerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
+    name = StringField(
+        "姓名",
+        filters=[_strip],
+        validators=[DataRequired("请填写姓名"), Length(max=40, message="姓名不超过 40 字")],
+    )
+    phone = StringField(
+        "手机号",
+        filters=[_phone],
+        validators=[DataRequired("请填写手机号"), _mobile],
+        description="用于登录和接收面试通知，不会公开显示",
+    )
+    password, confirm = _password_fields()
+    agree = BooleanField(_AGREE, validators=[DataRequired("请阅读并同意用户服务协议和隐私政策")])
+    submit = SubmitField("注册")
+
+
+class EmployerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
+    employer_name = StringField(
+        "单位名称",
+        filters=[_strip],
+        validators=[DataRequired("请填写单位名称"), Length(max=200)],
+        description="与营业执照上的名称一致",
+    )
+    credit_code = StringField(
+        "统一社会信用代码",
+        filters=[_strip],
+        validators=[DataRequired("请填写统一社会信用代码")],
+        description="18 位，见营业执照",
+    )
+    contact_name = StringField(
+        "联系人",
+        filters=[_strip],
+        validators=[DataRequired("请填写联系人姓名"), Length(max=80)],
+    )
+    phone = StringField(
+        "手机号",
+        filters=[_phone],
+        validators=[DataRequired("请填写手机号"), _mobile],
+        description="联系人手机号，用于登录",
+    )
+    password, confirm = _password_fields()
+    agree = BooleanField(_AGREE, validators=[DataRequired("请阅读并同意用户服务协议和隐私政策")])
+    submit = SubmitField("提交注册")
+
+    def validate_credit_code(self, field: Field) -> None:
+        try:
+            field.data = normalize_credit_code(field.data or "")
+        except InvalidCreditCode as error:
+            # the checker's own Chinese message says what is wrong (length, letter, check digit)
+            raise ValidationError(str(error)) from None
+
+
+class CheckboxesField(SelectMultipleField):  # type: ignore[misc]  # untyped base
+    """A multiple choice shown as a list of checkboxes (easier than a multi-select on a phone)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def town_choices(session: Session) -> list[SelectChoice]:
+    """'Choose', then Weihai's towns grouped by county name (rendered as <optgroup>s)."""
+    county = {
+        code: name
+        for code, name in session.execute(
+            select(Place.code, Place.name).where(
+                Place.level == PlaceLevel.COUNTY, Place.parent_code == CITY_CODE
+            )
+        )
+    }
+    choices = [SelectChoice("", "请选择")]
+    towns = session.execute(
+        select(Place.code, Place.name, Place.parent_code)
+        .where(Place.level == PlaceLevel.TOWN, Place.parent_code.in_(county))
+        .order_by(Place.code)
+    )
+    for code, name, parent in towns:
+        if parent is not None:
+            choices.append(SelectChoice(code, name, optgroup=county[parent]))
+    return choices
+
+
+def _none_if_blank(value: Any) -> Any:
+    return value or None
+
+
+class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
+    desired_job = StringField(
+        "期望职位",
+        filters=[_strip],
+        validators=[Optional(), Length(max=80, message="期望职位不超过 80 字")],
+        description="例如：叉车司机、外贸业务员",
+    )
+    skills = StringField(
+        "技能",
+        filters=[_strip],
+        validators=[Optional(), Length(max=500)],
+        description="多个技能用逗号分开，例如：叉车证, 电焊, Excel",
+    )
+    education = SelectField(
+        "学历",
+        choices=[SelectChoice("", "请选择")]
+        + [
+            SelectChoice(level.code, level.label)
+            for level in EducationLevel
+            if level is not EducationLevel.NONE
+        ],
+        filters=[_none_if_blank],
+        validate_choice=False,  # checked by the service, which knows the codes
+    )
+    pay_min = DecimalField(
+        "期望薪资（最低）",
+        places=None,
+        validators=[Optional(), NumberRange(min=0, max=1_000_000, message="请输入合理的金额")],
+    )
+    pay_max = DecimalField(
+        "期望薪资（最高）",
+        places=None,
+        validators=[Optional(), NumberRange(min=0, max=1_000_000, message="请输入合理的金额")],
+    )
+    pay_unit = SelectField(
+        "薪资单位",
+        choices=[SelectChoice(unit, label) for unit, label in PAY_UNIT_LABELS.items()],
+        default="month",
+        validators=[InputRequired()],
+    )
+    desired_kind = SelectField(
+        "工作类型",
+        choices=[SelectChoice("", "不限")]
+        + [SelectChoice(str(kind), label) for kind, label in KIND_LABELS.items()],
+        filters=[_none_if_blank],
+        validate_choice=False,
+    )
+    home_town = SelectField(
+        "家乡（镇/街道）",
+        choices=[],
+        filters=[_none_if_blank],
+        validate_choice=False,  # the choices come from the database; the service checks the code
+    )
+    target_groups = CheckboxesField(
+        "人群（可多选，用于匹配政策和岗位）",
+        choices=[SelectChoice(str(group), label) for group, label in TARGET_GROUP_LABELS.items()],
+    )
+    submit = SubmitField("保存")
+
+    def validate_pay_max(self, field: Field) -> None:
+        low = self.pay_min.data
+        if low is not None and field.data is not None and low > field.data:
+            raise ValidationError("最高薪资不能低于最低薪资")

@@ -1,0 +1,73 @@
+"""The learned ranker: gradient-boosted trees over `features.FEATURES`, and the fallback.
+
+With no model (or a model whose features do not match) the engine's order stands.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.ensemble import HistGradientBoostingRegressor
+
+from matching.features import FEATURE_NAMES, Candidate, QueryContext, featurize
+
+log = logging.getLogger(__name__)
+
+
+class Ranker:
+    """Pointwise regression of the relevance grade (scikit-learn estimator conventions)."""
+
+    def __init__(
+        self,
+        max_iter: int = 60,
+        learning_rate: float = 0.05,
+        max_leaf_nodes: int = 15,
+        min_samples_leaf: int = 50,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.random_state = random_state
+
+    def fit(self, features: npt.NDArray[np.float64], grades: npt.NDArray[np.float64]) -> Ranker:
+        # a feature never known in training (no seeker in judged queries) can't be binned:
+        # a constant column is never split on, so the model simply ignores it
+        features = features.copy()
+        features[:, np.isnan(features).all(axis=0)] = 0.0
+        self.model_ = HistGradientBoostingRegressor(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            random_state=self.random_state,
+        ).fit(features, grades)
+        self.feature_names_ = FEATURE_NAMES
+        return self
+
+    def predict(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        scores: Any = self.model_.predict(features)
+        return np.asarray(scores, dtype=np.float64)
+
+
+def rerank(
+    ranker: Ranker | None,
+    query: QueryContext,
+    candidates: Sequence[Candidate],
+    now: datetime,
+) -> list[tuple[Candidate, float]]:
+    """Candidates best first by the model (ties keep the engine's order); engine order without."""
+    if ranker is None or not candidates:
+        return [(c, c.engine_score) for c in candidates]
+    if getattr(ranker, "feature_names_", None) != FEATURE_NAMES:
+        log.warning("ranker model features do not match this code: keeping the engine order")
+        return [(c, c.engine_score) for c in candidates]
+    scores = ranker.predict(featurize(query, candidates, now))
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].engine_rank))
+    return [(candidates[i], float(scores[i])) for i in order]
