@@ -1,0 +1,91 @@
+"""The ranker's features: one row per candidate, one column per documented feature."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import pytest
+
+from matching.features import FEATURE_NAMES, FEATURES, Candidate, QueryContext, Seeker, featurize
+
+NOW = datetime(2026, 11, 26, 12, 0)
+
+
+def candidate(job_id: int, title: str, **fields: object) -> Candidate:
+    words = tuple(title.split())
+    values: dict[str, object] = {
+        "job_id": job_id,
+        "engine_score": 10.0 / job_id,
+        "engine_rank": job_id,
+        "title_words": words,
+        "words": frozenset(words),
+        "compact_title": title.replace(" ", ""),
+    }
+    values.update(fields)
+    return Candidate(**values)  # type: ignore[arg-type]
+
+
+def column(rows: object, name: str) -> list[float]:
+    index = FEATURE_NAMES.index(name)
+    return [float(row[index]) for row in rows]  # type: ignore[attr-defined]
+
+
+def test_every_feature_is_documented_and_has_a_column() -> None:
+    rows = featurize(QueryContext(words=("焊工",)), [candidate(1, "焊工")], NOW)
+    assert rows.shape == (1, len(FEATURES))
+    assert all(description.strip() for description in FEATURES.values())
+
+
+def test_title_coverage_and_exact_phrase() -> None:
+    query = QueryContext(words=("叉车", "司机"), compact_text="叉车司机")
+    rows = featurize(
+        query,
+        [
+            candidate(1, "叉车 司机"),
+            candidate(2, "司机"),
+            candidate(3, "仓管", words=frozenset({"叉车"})),
+        ],
+        NOW,
+    )
+    assert column(rows, "title_coverage") == [1.0, 0.5, 0.0]
+    assert column(rows, "text_coverage") == [1.0, 0.5, 0.5]
+    assert column(rows, "title_exact_phrase") == [1.0, 0.0, 0.0]
+    assert column(rows, "engine_score_share") == [1.0, 0.5, pytest.approx(1 / 3)]
+
+
+def test_seeker_features_are_missing_without_a_seeker() -> None:
+    rows = featurize(
+        QueryContext(words=("焊工",)), [candidate(1, "焊工", lat=37.5, lng=122.1)], NOW
+    )
+    for name in ("skill_overlap", "distance_km", "salary_fit", "education_fit", "experience_fit"):
+        assert math.isnan(column(rows, name)[0]), name
+
+
+def test_seeker_fit_features() -> None:
+    seeker = Seeker(
+        lat=37.50, lng=122.10, pay_min=6000, pay_max=8000, education_level=4,
+        experience_years=1, kind="odd_job", skills=frozenset({"电焊", "叉车"}),
+    )  # fmt: skip
+    job = candidate(
+        1, "焊工", lat=37.50, lng=122.15, monthly_min=7000, monthly_max=9000,
+        education_level=5, experience_years=1, kind="odd_job", skills=frozenset({"电焊"}),
+        published_at=NOW - timedelta(days=3), is_key_enterprise=True,
+    )  # fmt: skip
+    rows = featurize(QueryContext(words=("焊工",), seeker=seeker), [job], NOW)
+    assert column(rows, "distance_km")[0] == pytest.approx(4.41, abs=0.05)
+    assert column(rows, "salary_fit") == [0.5]  # 7000–8000 of the wanted 6000–8000
+    assert column(rows, "education_fit") == [0.0]  # asks 本科, the seeker has 大专
+    assert column(rows, "experience_fit") == [1.0]
+    assert column(rows, "kind_match") == [1.0]
+    assert column(rows, "skill_overlap") == [0.5]
+    assert column(rows, "recency_days") == [3.0]
+    assert column(rows, "key_enterprise") == [1.0]
+
+
+def test_place_named_in_the_query_matches_city_or_district() -> None:
+    query = QueryContext(words=("会计",), city="济南市")
+    rows = featurize(
+        query, [candidate(1, "会计", city="济南市"), candidate(2, "会计", city="青岛市")], NOW
+    )
+    assert column(rows, "place_match") == [1.0, 0.0]
