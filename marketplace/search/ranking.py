@@ -23,16 +23,19 @@ def query_context(query: SearchQuery, text: str, tokenizer: Tokenizer) -> QueryC
     )
 
 
-def candidate(job: Job, score: float, rank: int, tokenizer: Tokenizer) -> Candidate:
+def candidate(
+    job: Job, score: float, rank: int, tokenizer: Tokenizer, full_text: bool = True
+) -> Candidate:
+    """The ranker's view of a job (`full_text=False`: title words only, for explanations)."""
     education = EducationLevel.from_code(job.education) if job.education else None
+    title_words = tuple(tokenizer.tokenize(job.title))
+    text = f"{job.skills or ''} {job.benefits or ''} {job.description or ''}"
     return Candidate(
         job_id=job.id,
         engine_score=score,
         engine_rank=rank,
-        title_words=tuple(tokenizer.tokenize(job.title)),
-        words=frozenset(
-            tokenizer.tokenize(f"{job.skills or ''} {job.benefits or ''} {job.description or ''}")
-        ),
+        title_words=title_words,
+        words=frozenset(tokenizer.tokenize(text) if full_text else title_words),
         compact_title="".join(tokenizer.normalize(job.title).split()),
         skills=frozenset(tokenizer.tokenize(job.skills or "")),
         city=job.city,

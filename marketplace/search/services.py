@@ -12,9 +12,13 @@ from indexer.engines.base import SearchResult
 from indexer.highlight import Segment, snippet
 from indexer.queries import Places, SearchQuery, read_query
 from indexer.retrieval import retrieve
+from marketplace.database import utcnow
 from marketplace.jobs.models import Job
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import SearchHolder
+from marketplace.search.ranking import candidate, query_context
+from matching.explain import reasons
+from matching.features import featurize
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class JobHit:
     distance_km: float | None
     title: list[Segment]
     snippet: list[Segment]
+    reasons: list[str] = field(default_factory=list)  # "why this job", strongest first
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,18 @@ def search_jobs(holder: SearchHolder, session: Session, text: str, **filters: An
         )
     }
     words = sorted({word for group in query.terms for word in group})
+    # a job deleted since the index saw it is skipped
+    shown = [hit for hit in result.hits if hit.job_id in jobs]
+    tokenizer = holder.tokenizer
+    context = query_context(query, text, tokenizer)
+    rows = featurize(
+        context,
+        [
+            candidate(jobs[hit.job_id], hit.score, position + 1, tokenizer, full_text=False)
+            for position, hit in enumerate(shown)
+        ],
+        utcnow(),
+    )
     hits = [
         JobHit(
             job=jobs[hit.job_id],
@@ -71,9 +88,9 @@ def search_jobs(holder: SearchHolder, session: Session, text: str, **filters: An
             distance_km=hit.distance_km,
             title=snippet(jobs[hit.job_id].title, words, width=60),
             snippet=snippet(jobs[hit.job_id].description, words),
+            reasons=reasons(rows[position]),
         )
-        for position, hit in enumerate(result.hits)
-        if hit.job_id in jobs  # a job deleted since the index saw it is skipped
+        for position, hit in enumerate(shown)
     ]
     return SearchPage(
         query=query,

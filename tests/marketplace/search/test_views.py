@@ -63,3 +63,10 @@ def test_suggestions_complete_a_typed_title(app: Flask) -> None:
 
 def test_suggestions_are_empty_without_an_index(app: Flask) -> None:
     assert app.test_client().get("/search/suggest?q=水产").get_json() == {"suggestions": []}
+
+
+def test_each_result_says_why_it_was_shown(app: Flask) -> None:
+    publish_and_index(app)
+    page = app.test_client().get("/search?q=水产加工工").get_data(as_text=True)
+    assert "职位名称与搜索一致" in page
+    assert "天发布" in page
