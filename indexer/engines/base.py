@@ -25,6 +25,29 @@ class EngineHealth:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+def built_index_health(
+    engine: str,
+    meta: Mapping[str, str],
+    documents: int,
+    dictionary_version: str | None,
+    schema_version: str,
+) -> EngineHealth:
+    """Health of a readable index: stale when built with another dictionary or schema."""
+    built_with = meta.get("dictionary_version")
+    stale = None
+    if dictionary_version is not None and built_with != dictionary_version:
+        stale = f"dictionary {built_with}, tokenizer has {dictionary_version}"
+    elif meta.get("schema_version") != schema_version:
+        stale = f"schema {meta.get('schema_version')}, code has {schema_version}"
+    return EngineHealth(
+        ok=stale is None,
+        engine=engine,
+        documents=documents,
+        dictionary_version=built_with,
+        error=f"index built with {stale}: run `flask index rebuild`" if stale else None,
+    )
+
+
 @dataclass(frozen=True)
 class Hit:
     job_id: int

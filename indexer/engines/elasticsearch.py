@@ -26,7 +26,13 @@ from indexer.documents import (
     elasticsearch_source,
     epoch_millis,
 )
-from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
+from indexer.engines.base import (
+    EngineHealth,
+    Hit,
+    SearchResult,
+    SearchUnavailable,
+    built_index_health,
+)
 from indexer.geo import distance_km
 from indexer.queries import (
     FACET_FIELDS,
@@ -124,32 +130,8 @@ class ElasticsearchEngine:
             documents = self.count()
         except (SearchUnavailable, ApiError) as error:
             return EngineHealth(ok=False, engine=self.name, error=str(error))
-        built_with = meta.get("dictionary_version")
-        if dictionary_version is not None and built_with != dictionary_version:
-            return EngineHealth(
-                ok=False,
-                engine=self.name,
-                documents=documents,
-                dictionary_version=built_with,
-                error=(
-                    f"index built with dictionary {built_with}, tokenizer has "
-                    f"{dictionary_version}: run `flask index rebuild`"
-                ),
-            )
-        schema = meta.get("schema_version")
-        if schema != ELASTICSEARCH_SCHEMA_VERSION:
-            return EngineHealth(
-                ok=False,
-                engine=self.name,
-                documents=documents,
-                dictionary_version=built_with,
-                error=(
-                    f"index built with schema {schema}, code has "
-                    f"{ELASTICSEARCH_SCHEMA_VERSION}: run `flask index rebuild`"
-                ),
-            )
-        return EngineHealth(
-            ok=True, engine=self.name, documents=documents, dictionary_version=built_with
+        return built_index_health(
+            self.name, meta, documents, dictionary_version, ELASTICSEARCH_SCHEMA_VERSION
         )
 
     # -- writing -------------------------------------------------------------------------

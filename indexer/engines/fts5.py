@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from indexer.documents import FILTER_FIELDS, TEXT_FIELDS
-from indexer.engines.base import EngineHealth, Hit, SearchResult, SearchUnavailable
+from indexer.engines.base import (
+    EngineHealth,
+    Hit,
+    SearchResult,
+    SearchUnavailable,
+    built_index_health,
+)
 from indexer.engines.fts5_ranking import expression, ranked_page
 from indexer.geo import distance_km
 from indexer.queries import FACET_FIELDS, PayFilter, SearchQuery, Sort, salary_band
@@ -112,21 +118,7 @@ class Fts5Engine:
             documents = self.count()
         except (SearchUnavailable, sqlite3.Error) as error:
             return EngineHealth(ok=False, engine=self.name, error=str(error))
-        built_with = meta.get("dictionary_version")
-        if dictionary_version is not None and built_with != dictionary_version:
-            return EngineHealth(
-                ok=False,
-                engine=self.name,
-                documents=documents,
-                dictionary_version=built_with,
-                error=(
-                    f"index built with dictionary {built_with}, tokenizer has "
-                    f"{dictionary_version}: run `flask index rebuild`"
-                ),
-            )
-        return EngineHealth(
-            ok=True, engine=self.name, documents=documents, dictionary_version=built_with
-        )
+        return built_index_health(self.name, meta, documents, dictionary_version, SCHEMA_VERSION)
 
     # -- writing -------------------------------------------------------------------------
 
