@@ -154,6 +154,24 @@ def _row_hash(row: Mapping[str, str | None]) -> str:
 # -- the two schemas ---------------------------------------------------------------------
 
 
+def _shared_fields(row: Mapping[str, str | None]) -> dict[str, Any]:
+    """The columns both schemas name alike: education, experience, tags and place."""
+    education_raw = _text(row, "education")
+    level = parse_education(education_raw)
+    return {
+        "education": level.code if level is not None else None,
+        "education_raw": education_raw[:40] or None,
+        "experience_years": _int(row, "experience_years"),
+        "skills": _text(row, "skills"),
+        "benefits": _text(row, "benefits"),
+        "province": _text(row, "province") or None,
+        "city": _text(row, "city") or None,
+        "city_code": _text(row, "city_code")[:6] or None,
+        "district": _text(row, "district") or None,
+        "address": _text(row, "address")[:300] or None,
+    }
+
+
 def _from_jobhunting(row: Mapping[str, str | None]) -> dict[str, Any]:
     title, source_id = _text(row, "title"), _text(row, "job_id")
     if not title:
@@ -171,8 +189,6 @@ def _from_jobhunting(row: Mapping[str, str | None]) -> dict[str, Any]:
             low, high = high, low
         salary = Salary(min=low, max=high, unit=unit or SalaryUnit.MONTH, months=months)
     first_seen = _time(row, "first_scan_time")
-    education_raw = _text(row, "education")
-    level = parse_education(education_raw)
     return {
         "source": _text(row, "platform") or "IMPORT",
         "source_id": source_id,
@@ -185,16 +201,7 @@ def _from_jobhunting(row: Mapping[str, str | None]) -> dict[str, Any]:
         "salary_unit_known": unit is not None,
         "kind": _kind(title, unit),
         "headcount": None,
-        "education": level.code if level is not None else None,
-        "education_raw": education_raw[:40] or None,
-        "experience_years": _int(row, "experience_years"),
-        "skills": _text(row, "skills"),
-        "benefits": _text(row, "benefits"),
-        "province": _text(row, "province") or None,
-        "city": _text(row, "city") or None,
-        "city_code": _text(row, "city_code")[:6] or None,
-        "district": _text(row, "district") or None,
-        "address": _text(row, "address")[:300] or None,
+        **_shared_fields(row),
         "lng": lng,
         "lat": lat,
         "datum": Datum.GCJ02 if lng is not None else None,
@@ -231,8 +238,6 @@ def _from_own(row: Mapping[str, str | None]) -> dict[str, Any]:
     datum = _text(row, "datum") or (Datum.WGS84 if lng is not None else None)
     if datum not in (None, Datum.WGS84, Datum.GCJ02):
         raise BadRow(f"datum must be WGS-84 or GCJ-02, not {datum!r}")
-    education_raw = _text(row, "education")
-    level = parse_education(education_raw)
     return {
         "source": _text(row, "source") or "CSV",
         "source_id": source_id,
@@ -244,16 +249,7 @@ def _from_own(row: Mapping[str, str | None]) -> dict[str, Any]:
         "salary_unit_known": True,
         "kind": kind,
         "headcount": _int(row, "headcount"),
-        "education": level.code if level is not None else None,
-        "education_raw": education_raw[:40] or None,
-        "experience_years": _int(row, "experience_years"),
-        "skills": _text(row, "skills"),
-        "benefits": _text(row, "benefits"),
-        "province": _text(row, "province") or None,
-        "city": _text(row, "city") or None,
-        "city_code": _text(row, "city_code")[:6] or None,
-        "district": _text(row, "district") or None,
-        "address": _text(row, "address")[:300] or None,
+        **_shared_fields(row),
         "lng": lng,
         "lat": lat,
         "datum": datum,
