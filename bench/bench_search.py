@@ -273,11 +273,11 @@ def scaled_index(
     size: int,
     scale: int,
     dictionary_version: str,
-) -> tuple[Fts5Engine, float, bool]:
+) -> tuple[Fts5Engine, Throughput, bool]:
     """The replicated index in `directory`: reused when a kept one matches, else built.
 
     `originals` gives the tokenised real postings (called only for a build). Returns the engine,
-    the build time in seconds and whether a kept index was reused.
+    the build's times and whether a kept index was reused.
     """
     path = directory / f"fts5-x{scale}.sqlite"
     stamp_path = path.with_suffix(".json")
@@ -289,18 +289,25 @@ def scaled_index(
         "schema_version": SCHEMA_VERSION,
     }
     engine = Fts5Engine(path)
+    # a kept index is reused only when built the same way (and with its CPU time recorded)
     if path.exists() and stamp_path.exists():
         kept = json.loads(stamp_path.read_text())
-        if {key: kept.get(key) for key in stamp} == stamp and engine.count() == stamp["documents"]:
+        same = {key: kept.get(key) for key in stamp} == stamp and "build_cpu_seconds" in kept
+        if same and engine.count() == stamp["documents"]:
             log(f"reusing {path} (built in {kept['build_seconds']:.0f} s)")
-            return engine, float(kept["build_seconds"]), True
+            build = Throughput(size * scale, 0, kept["build_seconds"], kept["build_cpu_seconds"])
+            return engine, build, True
     documents = originals()
     log(f"building the ×{scale} index ({size * scale:,} documents) in {path}")
-    start = time.perf_counter()
-    engine.rebuild(replicated(documents, scale), dictionary_version)
-    seconds = time.perf_counter() - start
-    stamp_path.write_text(json.dumps({**stamp, "build_seconds": seconds}))
-    return engine, seconds, False
+    build = Throughput(size * scale)
+    with Stopwatch(build):
+        engine.rebuild(replicated(documents, scale), dictionary_version)
+    stamp_path.write_text(
+        json.dumps(
+            {**stamp, "build_seconds": build.seconds, "build_cpu_seconds": build.cpu_seconds}
+        )
+    )
+    return engine, build, False
 
 
 # -- phases 2 and 3: query latency ------------------------------------------------------------
@@ -464,9 +471,15 @@ def print_latency(
         )
     header = ["ms", "p50", "p90", "p99", "max", "CPU p50 / p99", "tokenise p50", "p99 target"]
     print(table(rows, [*header, "load (1 min)"]))
-    print("(wall-clock ms; CPU = this thread's CPU time, unaffected by other processes)")
+    print("(wall-clock ms; CPU = the thread's CPU time, less sensitive to other processes' load)")
     if scale != 10:
         print(f"(the scaled target is for ×10; this run used ×{scale})")
+    # this process adds about 1 to the load average itself
+    if any(float(r.load_before.split()[0]) > LOAD_WARNING + 1 for r in results):
+        print(
+            f"(the machine was busy: load above {LOAD_WARNING} besides this benchmark; rerun with "
+            "--keep DIR --latency-only when it is quieter)"
+        )
     for r in results:
         by_median = sorted(
             r.timings, key=lambda qid: -statistics.median(t.wall_ms for t in r.timings[qid])
@@ -564,7 +577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         def originals() -> list[dict[str, Any]]:
             return documents or [job_document(record, tokenizer) for record in records]
 
-        scaled, build_seconds, reused = scaled_index(
+        scaled, build, reused = scaled_index(
             workdir, originals, len(records), args.scale, tokenizer.version
         )
         documents = []  # the tokenised originals are no longer needed
@@ -575,9 +588,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         scaled_docs = len(records) * args.scale
         print(
-            f"\n## ×{args.scale} index: {scaled_docs:,} postings built in {build_seconds:.0f} s "
-            f"({scaled_docs / build_seconds:,.0f} docs/s; originals tokenised once, copies "
-            "perturbed)" + (" — reused from --keep" if reused else "")
+            f"\n## ×{args.scale} index: {scaled_docs:,} postings built in {build.seconds:.0f} s "
+            f"wall, {build.cpu_seconds:.0f} s CPU ({build.docs_per_s:,.0f} docs/s; originals "
+            "tokenised once, copies perturbed)" + (" — reused from --keep" if reused else "")
         )
         print_latency(results, dict(queries), args.scale, args.repeat)
         print_memory(

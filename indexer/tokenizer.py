@@ -23,7 +23,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when normalisation or segmentation rules change: old indexes then read as stale.
-_RULES_VERSION = "2"
+_RULES_VERSION = "3"
 
 # Any word we add outranks splits into common words: a two-way split beats it only when
 # freq(a) * freq(b) exceeds about 1000 * 60M (jieba's total), which no real pair does.
@@ -390,6 +390,8 @@ class Tokenizer:
     def query_terms(self, text: str) -> list[QueryTerm]:
         """The query's distinct tokens in order, each with its synonyms."""
         synonyms = self._get_lexicon().synonyms
+        # a compound and a synonym inside it (叉车司机, 叉车) each keep their group: a posting
+        # with the compound itself then counts it twice, which measured better than once
         return [
             QueryTerm(token, synonyms.get(token, (token,)))
             for token in dict.fromkeys(self.tokenize(text))
@@ -401,6 +403,10 @@ class Tokenizer:
         return freq.get(self.normalize(word), 0) > 0
 
 
+# A word inside a compound becomes a token only when jieba counts it at least this often.
+_MIN_PART_FREQ = 100
+
+
 def _parts(word: str, freq: dict[str, int], stop_words: frozenset[str]) -> list[str]:
     """The 2- and 3-character dictionary words inside a longer word, in order."""
     parts: list[str] = []
@@ -409,7 +415,8 @@ def _parts(word: str, freq: dict[str, int], stop_words: frozenset[str]) -> list[
             break
         for start in range(len(word) - size + 1):
             part = word[start : start + size]
-            if freq.get(part) and part not in stop_words:
+            # rare dictionary entries (试工, 作工, 吃住) are accidents of overlap, not words
+            if freq.get(part, 0) >= _MIN_PART_FREQ and part not in stop_words:
                 parts.append(part)
     return parts
 

@@ -25,7 +25,7 @@ from indexer.engines.base import (
     SearchUnavailable,
     built_index_health,
 )
-from indexer.engines.fts5_ranking import expression, ranked_page
+from indexer.engines.fts5_ranking import document_frequencies, expression, ranked_page
 from indexer.geo import distance_km
 from indexer.queries import FACET_FIELDS, PayFilter, SearchQuery, Sort, salary_band
 from indexer.salary import SalaryUnit
@@ -71,6 +71,8 @@ class Fts5Engine:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        # index file (inode) → word → number of postings; a rebuild makes a new file
+        self._df_cache: dict[int, dict[str, int]] = {}
 
     # -- connections ---------------------------------------------------------------------
 
@@ -107,6 +109,18 @@ class Fts5Engine:
     def meta(self) -> dict[str, str]:
         rows = self._connection().execute("SELECT key, value FROM meta").fetchall()
         return {str(key): str(value) for key, value in rows}
+
+    def _frequencies(self, connection: sqlite3.Connection, words: set[str]) -> dict[str, int]:
+        """Document frequencies, remembered per index file: fts5vocab walks whole doclists."""
+        inode = self.path.stat().st_ino
+        if inode not in self._df_cache:
+            self._df_cache = {inode: {}}  # a rebuilt index: forget the old file's counts
+        cache = self._df_cache[inode]
+        missing = words - cache.keys()
+        if missing:
+            cache.update(dict.fromkeys(missing, 0))
+            cache.update(document_frequencies(connection, missing))
+        return {word: cache[word] for word in words}
 
     def count(self) -> int:
         row = self._connection().execute("SELECT count(*) FROM docs").fetchone()
@@ -201,8 +215,12 @@ class Fts5Engine:
             where.insert(0, "docs_fts MATCH ?")
             params.insert(0, match)
         where_sql = " AND ".join(where) or "1"
-        if match is not None and query.sort == Sort.RELEVANCE:
-            rows = ranked_page(connection, query, where[1:], params[1:], _distance_sql(query))
+        if query.limit <= 0:
+            rows = []  # only the total (and facets) asked for
+        elif match is not None and query.sort == Sort.RELEVANCE:
+            rows = ranked_page(
+                connection, query, where[1:], params[1:], _distance_sql(query), self._frequencies
+            )
         else:
             rows = self._sorted_page(connection, query, source, where_sql, params)
         hits = [Hit(job_id=int(r[0]), score=float(r[1]), distance_km=r[2]) for r in rows]

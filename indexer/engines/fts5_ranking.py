@@ -10,7 +10,7 @@ follow, scored a bounded slice at a time, newest first.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,11 @@ def expression(groups: Sequence[Sequence[str]], match: str, exclude: Sequence[st
     return text
 
 
-def _frequencies(connection: sqlite3.Connection, words: set[str]) -> dict[str, int]:
+Frequencies = Callable[[sqlite3.Connection, set[str]], dict[str, int]]
+
+
+def document_frequencies(connection: sqlite3.Connection, words: set[str]) -> dict[str, int]:
+    """How many postings hold each word (fts5vocab: costs a walk of each word's doclist)."""
     marks = ", ".join("?" for _ in words)
     rows = connection.execute(
         f"SELECT term, doc FROM docs_vocab WHERE term IN ({marks})",  # noqa: S608
@@ -55,13 +59,17 @@ def _frequencies(connection: sqlite3.Connection, words: set[str]) -> dict[str, i
     return {str(term): int(doc) for term, doc in rows}
 
 
-def plan(connection: sqlite3.Connection, query: SearchQuery) -> list[Tier]:
+def plan(
+    connection: sqlite3.Connection,
+    query: SearchQuery,
+    frequencies: Frequencies = document_frequencies,
+) -> list[Tier]:
     """The tiers that answer a relevance-ordered text query, best first.
 
     Postings with every word come first; then those with some of the words. A tier whose
     postings exceed the scoring budget is scored in newest-first slices.
     """
-    frequency = _frequencies(connection, {alt for group in query.terms for alt in group})
+    frequency = frequencies(connection, {alt for group in query.terms for alt in group})
 
     def size(groups: Sequence[Group]) -> int:
         return sum(frequency.get(alt, 0) for group in groups for alt in group)
@@ -86,11 +94,12 @@ def ranked_page(
     where: list[str],
     params: list[Any],
     distance: tuple[str, list[Any]],
+    frequencies: Frequencies = document_frequencies,
 ) -> list[Row]:
     """The page [offset, offset + limit) of the query's postings in relevance order."""
     rows: list[Row] = []
     skip = query.offset
-    for tier in plan(connection, query):
+    for tier in plan(connection, query, frequencies):
         for scored in _tier_slices(connection, query, tier, where, params, distance):
             if skip >= len(scored):
                 skip -= len(scored)

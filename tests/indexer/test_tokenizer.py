@@ -87,6 +87,11 @@ def test_dictionary_words_stay_one_token_after_the_words_inside_them(
     assert all(part in word and len(part) < len(word) for part in tokens[:-1])
 
 
+def test_rare_overlaps_inside_a_compound_are_not_words(tokenizer: Tokenizer) -> None:
+    assert "试工" not in tokenizer.tokenize("测试工程师")
+    assert "作工" not in tokenizer.tokenize("操作工")
+
+
 def test_a_compound_is_found_by_a_word_inside_it(tokenizer: Tokenizer) -> None:
     assert "电工" in tokenizer.tokenize("船舶电工")
     assert {"底薪", "提成"} <= set(tokenizer.tokenize("底薪加提成"))
