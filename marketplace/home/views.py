@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from marketplace.database import db_session
 from marketplace.jobs.models import Job, JobStatus
 
 bp = Blueprint("home", __name__)
 
-POPULAR = [
-    "普工",
-    "叉车司机",
-    "电焊工",
-    "水产加工",
-    "保洁",
-    "保安",
-    "厨师",
-    "会计",
-    "日结",
-    "包吃住",
-]
+POPULAR_COUNT = 10
+
+
+def popular_titles(session: Session) -> list[str]:
+    """The most common titles among published postings: categories that lead to results."""
+    rows = session.execute(
+        select(Job.title, func.count().label("n"))
+        .where(Job.status == JobStatus.PUBLISHED)
+        .group_by(Job.title)
+        .order_by(func.count().desc(), Job.title)
+        .limit(POPULAR_COUNT)
+    )
+    return [title for title, _n in rows]
 
 
 @bp.get("/")
@@ -37,4 +38,6 @@ def index() -> str:
         .limit(12)
     ).all()
     total = session.scalar(select(func.count()).select_from(Job).where(published)) or 0
-    return render_template("home/index.html", newest=newest, total=total, popular=POPULAR)
+    return render_template(
+        "home/index.html", newest=newest, total=total, popular=popular_titles(session)
+    )

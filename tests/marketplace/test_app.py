@@ -110,3 +110,22 @@ def test_unknown_page_is_a_chinese_404_or_json_by_accept_header(client: Any) -> 
     as_json = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert as_json.status_code == 404
     assert as_json.get_json()["error"]["code"] == "not_found"
+
+
+def test_popular_categories_are_titles_that_have_postings(app: Flask) -> None:
+    from marketplace.database import get_database
+    from marketplace.jobs.models import JobStatus
+    from marketplace.jobs.services import change_status
+    from tests.marketplace import factories
+
+    session = get_database(app).session()
+    for title in ("扇贝分拣工", "扇贝分拣工", "船舶电焊工"):
+        job = factories.job(session, title=title)
+        change_status(session, job, JobStatus.PENDING_REVIEW)
+        change_status(session, job, JobStatus.PUBLISHED)
+    factories.job(session, title="未发布的职位")
+    session.commit()
+    session.close()
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert page.index("扇贝分拣工</a>") < page.index("船舶电焊工</a>")
+    assert "未发布的职位" not in page
