@@ -68,9 +68,11 @@ $(INSTANCE)/secret_key:
 	@chmod 600 $@
 
 .PHONY: setup
-setup: install $(INSTANCE)/secret_key ## Migrate the database, seed the demo and build the search index
+setup: install $(INSTANCE)/secret_key ## Migrate, seed the demo, label occupations, build the search index
 	export SECRET_KEY=$$(cat $(INSTANCE)/secret_key); \
-	  $(BIN)/flask db upgrade && $(BIN)/flask demo seed && $(BIN)/flask index rebuild
+	  $(BIN)/flask db upgrade && $(BIN)/flask demo seed && \
+	  $(BIN)/flask occupation import --builtin && $(BIN)/flask occupation train && \
+	  $(BIN)/flask occupation label-jobs && $(BIN)/flask index rebuild
 
 .PHONY: redis
 redis: install ## Start the embedded Redis server (its own process, unix socket in instance/)

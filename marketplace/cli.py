@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from marketplace.demo.seed import demo_cli
     from marketplace.gigs.cli import gigs_cli
     from marketplace.jobs.importer import jobs_cli
+    from marketplace.occupations.cli import occupation_cli
     from marketplace.places.cli import places_cli
     from marketplace.search.evaluation import eval_cli
     from marketplace.search.ranker_cli import ranker_cli
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ranker_cli)
     app.cli.add_command(gigs_cli)
     app.cli.add_command(places_cli)
+    app.cli.add_command(occupation_cli)

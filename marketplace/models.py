@@ -6,6 +6,7 @@ from marketplace.employers.models import Employer, KeyCategory, Verification
 from marketplace.gigs.models import GigEvent, GigOffer, GigRating, GigRequest, GigWorker
 from marketplace.interactions.models import Interaction, InteractionEvent
 from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
+from marketplace.occupations.models import Occupation
 from marketplace.places.models import Datum, Place, PlaceLevel, Precision, ServicePoint
 from marketplace.search.outbox import SearchOutbox
 from marketplace.seekers.models import (
@@ -34,6 +35,7 @@ __all__ = [
     "JobStatusEvent",
     "KeyCategory",
     "KioskDevice",
+    "Occupation",
     "Place",
     "PlaceLevel",
     "Precision",

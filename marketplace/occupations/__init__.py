@@ -1,0 +1,1 @@
+"""Occupations: the national classification (CSCO 2022) and job titles mapped onto it."""
