@@ -56,6 +56,16 @@ class HireConflict(Conflict):
         self.offer_state = offer_state
 
 
+def _lock_offer(
+    session: Session, request_id: int, offer_id: int, now: datetime
+) -> tuple[GigRequest, GigOffer]:
+    """Lock the request (the first statement of the transaction), then read the offer afresh."""
+    request = records.lock_request(session, request_id, now)
+    offer = session.get(GigOffer, offer_id, populate_existing=True)
+    assert offer is not None  # noqa: S101 - offers are never deleted
+    return request, offer
+
+
 def _load_offer(session: Session, offer_id: int, actor: User | None) -> GigOffer:
     offer = session.get(GigOffer, offer_id)
     if offer is None:
@@ -225,9 +235,7 @@ def decline_offer(
     request_id = _load_offer(session, offer_id, actor).request_id
     session.rollback()
     try:
-        records.lock_request(session, request_id, now)
-        offer = session.get(GigOffer, offer_id, populate_existing=True)
-        assert offer is not None  # noqa: S101 - offers are never deleted
+        _request, offer = _lock_offer(session, request_id, offer_id, now)
         if offer.status == OfferStatus.DECLINED:
             session.commit()
             return offer
@@ -270,9 +278,7 @@ def withdraw(
     request_id = _load_offer(session, offer_id, actor).request_id
     session.rollback()
     try:
-        request = records.lock_request(session, request_id, now)
-        offer = session.get(GigOffer, offer_id, populate_existing=True)
-        assert offer is not None  # noqa: S101 - offers are never deleted
+        request, offer = _lock_offer(session, request_id, offer_id, now)
         if offer.status == OfferStatus.WITHDRAWN:
             session.commit()
             return offer
