@@ -37,11 +37,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from marketplace import cli, database, errors, extensions
     from marketplace.accounts import auth
     from marketplace.accounts import views as account_views
+    from marketplace.employers import views as employer_views
     from marketplace.health import views as health_views
     from marketplace.home import views as home_views
+    from marketplace.jobs import views as job_views
     from marketplace.jobs.display import pay_in_words
     from marketplace.search import engine as search_engine
     from marketplace.search import views as search_views
+    from marketplace.seekers import views as seeker_views
+    from marketplace.staff import views as staff_views
 
     database.init_app(app)
     extensions.init_app(app)
@@ -53,5 +57,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(home_views.bp)
     app.register_blueprint(search_views.bp)
     app.register_blueprint(account_views.bp)
+    app.register_blueprint(job_views.bp)
+    app.register_blueprint(seeker_views.bp)
+    app.register_blueprint(employer_views.bp)
+    app.register_blueprint(staff_views.bp)
     app.add_template_filter(pay_in_words, "pay")
     return app

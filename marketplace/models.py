@@ -11,6 +11,7 @@ from marketplace.places.models import Datum, Place, PlaceLevel, Precision, Servi
 from marketplace.search.outbox import SearchOutbox
 from marketplace.seekers.models import (
     Application,
+    ApplicationEvent,
     ApplicationStatus,
     SeekerProfile,
     TargetGroup,
@@ -18,6 +19,7 @@ from marketplace.seekers.models import (
 
 __all__ = [
     "Application",
+    "ApplicationEvent",
     "ApplicationStatus",
     "Base",
     "Datum",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     DateTime,
     Float,
     ForeignKey,
@@ -88,6 +90,10 @@ class Job(Base):
     source_hash: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # when the posting last went into review (the green channel's clock starts here)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the posting checks' warnings at the last submit, for the reviewer (jobs.checks.Finding)
+    check_findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)

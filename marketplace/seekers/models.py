@@ -91,3 +91,20 @@ class Application(Base):
 
     job: Mapped[Job] = relationship()
     seeker: Mapped[SeekerProfile] = relationship()
+
+
+class ApplicationEvent(Base):
+    """One status change of an application: what the seeker sees as its history."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(14))
+    to_status: Mapped[str] = mapped_column(String(14))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship()

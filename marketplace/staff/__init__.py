@@ -1,0 +1,1 @@
+"""Employment-service staff's work: verifying employers, key enterprises, the review queue."""
