@@ -12,8 +12,9 @@ REDIS_SOCKET := $(abspath $(INSTANCE))/redis.sock
 export FLASK_APP := marketplace:create_app
 export JIUYE_DATA_DIR ?= $(abspath ../shared/data)
 
-# Debian packages the tests use: a Redis server and PostgreSQL 15 (started by the tests).
-TEST_DEBS := redis-server postgresql-15
+# Debian packages the tests use: a Redis server and PostgreSQL 15 (started by the tests),
+# Chromium for the browser tests (driven by Playwright) and CJK fonts so pages render.
+TEST_DEBS := redis-server postgresql-15 chromium fonts-noto-cjk
 
 .PHONY: help
 help: ## List the targets
