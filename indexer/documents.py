@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from indexer.queries import salary_band
+from indexer.queries import occupation_group, salary_band
 
 # Text fields and their BM25 weights: the title counts most. Skills and benefits are tags that
 # many postings repeat, so they count less than the description (measured on the dev set).
@@ -93,7 +93,7 @@ def job_document(job: JobRecord, tokenizer: TextTokenizer) -> dict[str, Any]:
 # -- Elasticsearch --------------------------------------------------------------------------
 
 # Bump when the mapping or the source below changes: an index built with another is stale.
-ELASTICSEARCH_SCHEMA_VERSION = "1"
+ELASTICSEARCH_SCHEMA_VERSION = "2"
 
 # The analyzer of the text fields: the tokens arrive jieba-cut and space-joined, so splitting
 # on whitespace reproduces them (lower-casing is a no-op after our normalisation, kept as a guard).
@@ -146,6 +146,7 @@ def elasticsearch_mapping() -> dict[str, Any]:
         "title_text": {"type": "keyword"},  # the raw title, for suggestions
         "location": {"type": "geo_point"},
         "salary_band": {"type": "keyword"},  # precomputed facet bucket
+        "occupation_group": {"type": "keyword"},  # the occupation facet's 中类
         "salary_monthly_top": {"type": "float"},  # the pay order's key
     }
     properties[BODY_FIELD] = {"type": "text", "analyzer": _TOKENS_ANALYZER}
@@ -189,6 +190,7 @@ def elasticsearch_source(document: Mapping[str, Any]) -> dict[str, Any]:
     source["location"] = None if lat is None or lng is None else {"lat": lat, "lon": lng}
     low, high = document.get("salary_monthly_min"), document.get("salary_monthly_max")
     source["salary_band"] = salary_band(low, high)
+    source["occupation_group"] = occupation_group(document.get("occupation_code"))
     # the highest stated pay: a posting of "7000 以上" pays at least 7000, not "unstated"
     source["salary_monthly_top"] = high if high is not None else low
     return source

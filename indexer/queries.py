@@ -87,7 +87,18 @@ SALARY_BANDS: tuple[tuple[str, float | None, float | None], ...] = (
     (">=20000", 20000, None),
 )
 
-FACET_FIELDS = ("district", "kind", "salary_band")
+FACET_FIELDS = ("district", "kind", "salary_band", "occupation", "education")
+
+
+def occupation_group(code: str | None) -> str | None:
+    """The 中类 (middle group) of an occupation code: its first two parts (6-01-02-03 → 6-01).
+
+    The occupation facet counts by it: fine enough to choose from, coarse enough to list.
+    """
+    if not code:
+        return None
+    parts = code.split("-")
+    return "-".join(parts[:2]) if len(parts) >= 2 else None
 
 
 def salary_band(monthly_min: float | None, monthly_max: float | None) -> str | None:

@@ -364,6 +364,8 @@ def search_request(
                 "district": {"terms": {"field": "district", "size": _FACET_SIZE}},
                 "kind": {"terms": {"field": "kind", "size": _FACET_SIZE}},
                 "salary_band": {"terms": {"field": "salary_band", "size": len(SALARY_BANDS)}},
+                "occupation": {"terms": {"field": "occupation_group", "size": _FACET_SIZE}},
+                "education": {"terms": {"field": "education_level", "size": _FACET_SIZE}},
             }
         )
     if aggregations:
@@ -426,7 +428,11 @@ def _result(response: Mapping[str, Any], query: SearchQuery) -> SearchResult:
         aggregations = response.get("aggregations", {})
         for name in FACET_FIELDS:
             buckets = aggregations.get(name, {}).get("buckets", [])
-            counts = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
+            counts = {
+                str(b["key"]): int(b["doc_count"])
+                for b in buckets
+                if b["key"] is not None and b["key"] != ""
+            }
             # the largest first, as FTS5 gives them
             facets[name] = dict(sorted(counts.items(), key=lambda item: -item[1]))
     return SearchResult(hits=hits, total=int(response["hits"]["total"]["value"]), facets=facets)

@@ -27,7 +27,14 @@ from indexer.engines.base import (
 )
 from indexer.engines.fts5_ranking import document_frequencies, expression, ranked_page
 from indexer.geo import distance_km
-from indexer.queries import FACET_FIELDS, PayFilter, SearchQuery, Sort, salary_band
+from indexer.queries import (
+    FACET_FIELDS,
+    PayFilter,
+    SearchQuery,
+    Sort,
+    occupation_group,
+    salary_band,
+)
 from indexer.salary import SalaryUnit
 
 SCHEMA_VERSION = "2"
@@ -265,9 +272,9 @@ class Fts5Engine:
     ) -> tuple[int, dict[str, dict[str, int]]]:
         counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
         total = 0
-        for district, kind, low, high in connection.execute(
-            f"SELECT d.district, d.kind, d.salary_monthly_min, d.salary_monthly_max "  # noqa: S608
-            f"FROM {source} WHERE {where_sql}",
+        for district, kind, low, high, occupation, education in connection.execute(
+            f"SELECT d.district, d.kind, d.salary_monthly_min, d.salary_monthly_max, "  # noqa: S608
+            f"d.occupation_code, d.education_level FROM {source} WHERE {where_sql}",
             params,
         ):
             total += 1
@@ -278,6 +285,11 @@ class Fts5Engine:
             band = salary_band(low, high)
             if band:
                 counts["salary_band"][band] += 1
+            group = occupation_group(occupation)
+            if group:
+                counts["occupation"][group] += 1
+            if education is not None:
+                counts["education"][str(education)] += 1
         return total, {name: dict(counter.most_common()) for name, counter in counts.items()}
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:

@@ -343,6 +343,25 @@ def test_facets_count_every_matching_posting_by_district_kind_and_salary_band(
     }  # fmt: skip
 
 
+def test_facets_count_occupation_groups_and_education_levels(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(engine, tokenizer, *FILTER_CORPUS)
+
+    result = engine.search(words(tokenizer, "普工", limit=1, facets=True))
+
+    # 1 (6-01-02-03), 2 (6-01-03-01) and 4 (6-01) share the 中类 6-01; 3 is 4-02
+    assert dict(result.facets["occupation"]) == {"6-01": 3, "4-02": 1}
+    # levels by number; "no requirement" (0) is a level of its own, unstated ones are left out
+    assert dict(result.facets["education"]) == {
+        str(int(EducationLevel.SECONDARY_VOCATIONAL)): 1,
+        str(int(EducationLevel.BACHELOR)): 1,
+        str(int(EducationLevel.NONE)): 1,
+        str(int(EducationLevel.SENIOR_HIGH)): 1,
+        str(int(EducationLevel.ASSOCIATE)): 1,
+    }
+
+
 def test_facets_follow_the_filters(engine: SearchEngine, tokenizer: Tokenizer) -> None:
     build(engine, tokenizer, *FILTER_CORPUS)
 
