@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_BATCH_SIZE": 1000,
     # Days a posting created on the platform stays published before it expires.
     "JOB_TTL_DAYS": 60,
+    # the learned ranker reorders this many of the engine's best postings (page 1 to 10)
+    "RERANK_DEPTH": 200,
     # Seconds a worker has to answer a 即时快招 offer before it expires and the next wave goes out.
     "GIG_OFFER_SECONDS": 120,
     # WTForms CSRF protection on every form (tests that post forms fetch the token).
@@ -62,6 +64,7 @@ _ENVIRONMENT: dict[str, type] = {
     "REDIS_TIMEOUT": float,
     "IMPORT_BATCH_SIZE": int,
     "JOB_TTL_DAYS": int,
+    "RERANK_DEPTH": int,
     "GIG_OFFER_SECONDS": int,
     "SESSION_COOKIE_SECURE": bool,
     "LOG_LEVEL": str,

@@ -18,6 +18,8 @@ from matching.features import FEATURE_NAMES, Candidate, QueryContext, featurize
 
 log = logging.getLogger(__name__)
 
+MODEL_KIND = "ranker"
+
 
 class Ranker:
     """Pointwise regression of the relevance grade (scikit-learn estimator conventions)."""
@@ -56,6 +58,23 @@ class Ranker:
         return np.asarray(scores, dtype=np.float64)
 
 
+def model_scores(
+    ranker: Ranker | None, rows: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64] | None:
+    """The model's score for each featurized row; None when there is no usable model."""
+    if ranker is None or len(rows) == 0:
+        return None
+    if getattr(ranker, "feature_names_", None) != FEATURE_NAMES:
+        log.warning("ranker model features do not match this code: keeping the engine order")
+        return None
+    return ranker.predict(rows)
+
+
+def model_order(scores: npt.NDArray[np.float64], candidates: Sequence[Candidate]) -> list[int]:
+    """Candidate positions best first by score; ties keep the engine's order."""
+    return sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].engine_rank))
+
+
 def rerank(
     ranker: Ranker | None,
     query: QueryContext,
@@ -63,11 +82,7 @@ def rerank(
     now: datetime,
 ) -> list[tuple[Candidate, float]]:
     """Candidates best first by the model (ties keep the engine's order); engine order without."""
-    if ranker is None or not candidates:
+    scores = model_scores(ranker, featurize(query, candidates, now)) if candidates else None
+    if scores is None:
         return [(c, c.engine_score) for c in candidates]
-    if getattr(ranker, "feature_names_", None) != FEATURE_NAMES:
-        log.warning("ranker model features do not match this code: keeping the engine order")
-        return [(c, c.engine_score) for c in candidates]
-    scores = ranker.predict(featurize(query, candidates, now))
-    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].engine_rank))
-    return [(candidates[i], float(scores[i])) for i in order]
+    return [(candidates[i], float(scores[i])) for i in model_order(scores, candidates)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,3 +78,8 @@ class SearchEngine(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]: ...
+
+    def stored_tokens(self, job_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+        """The tokens each text field was indexed with (TEXT_FIELDS), by job id; missing ids
+        are left out. The ranker reads them rather than cutting the text again."""
+        ...

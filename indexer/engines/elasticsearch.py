@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from elasticsearch.helpers import BulkIndexError, streaming_bulk
 from indexer.documents import (
     BODY_FIELD,
     ELASTICSEARCH_SCHEMA_VERSION,
+    TEXT_FIELDS,
     elasticsearch_mapping,
     elasticsearch_settings,
     elasticsearch_source,
@@ -274,6 +275,25 @@ class ElasticsearchEngine:
         # the aggregations saw every match, whichever tier the page came from
         total = int(first["aggregations"][_MATCHED]["doc_count"])
         return SearchResult(hits=hits, total=total, facets=result.facets)
+
+    def stored_tokens(self, job_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+        """The indexed tokens of each text field, from the documents' sources."""
+        ids = [str(int(job_id)) for job_id in job_ids]
+        if not ids:
+            return {}
+        with self._answering():
+            response = self.client.search(
+                index=self.alias,
+                query={"ids": {"values": ids}},
+                source_includes=list(TEXT_FIELDS),
+                size=len(ids),
+            ).body
+        return {
+            int(hit["_id"]): {
+                name: (hit.get("_source", {}).get(name) or "").split() for name in TEXT_FIELDS
+            }
+            for hit in response["hits"]["hits"]
+        }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles starting with `prefix`, the most common first (for search-as-you-type)."""

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -291,6 +291,26 @@ class Fts5Engine:
             if education is not None:
                 counts["education"][str(education)] += 1
         return total, {name: dict(counter.most_common()) for name, counter in counts.items()}
+
+    def stored_tokens(self, job_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+        """The indexed tokens of each text field, read back from the FTS5 table."""
+        ids = [int(job_id) for job_id in job_ids]
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = (
+            self._connection()
+            .execute(
+                f"SELECT rowid, {', '.join(_TEXT)} FROM docs_fts "  # noqa: S608
+                f"WHERE rowid IN ({marks})",
+                ids,
+            )
+            .fetchall()
+        )
+        return {
+            int(row[0]): {name: (row[i + 1] or "").split() for i, name in enumerate(_TEXT)}
+            for row in rows
+        }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles starting with `prefix`, the most common first (for search-as-you-type)."""

@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -29,8 +30,12 @@ from marketplace.employers.models import Verification
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search import outbox
+from matching.features import FEATURE_NAMES
+from matching.persistence import ModelRefused, load_model
+from matching.ranker import MODEL_KIND, Ranker
 
 EXTENSION_KEY = "jiuye.search"
+RANKER_FILE = Path("models") / "ranker.model"  # inside the instance folder
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +55,8 @@ class SearchHolder:
         self._engine: SearchEngine | None = None
         self._tokenizer: Tokenizer | None = None
         self._places: Places | None = None
+        self._ranker: Ranker | None = None
+        self._ranker_stamp: tuple[int, int] | None = None
 
     @property
     def engine(self) -> SearchEngine:
@@ -82,10 +89,47 @@ class SearchHolder:
             self._places = known_places(session)
         return self._places
 
+    @property
+    def ranker(self) -> Ranker | None:
+        """The trained ranker of this instance, reloaded when its file changes; None without one.
+
+        A model that cannot be used (stale features or libraries, damaged) is refused with a
+        warning in the log, and search keeps the engine's order.
+        """
+        path = ranker_path(self.app.instance_path)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            self._ranker, self._ranker_stamp = None, None
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._ranker_stamp:
+            self._ranker_stamp = stamp
+            try:
+                self._ranker = load_ranker(path, self.app.instance_path)
+            except ModelRefused as error:
+                log.warning("not reranking search results: %s", error)
+                self._ranker = None
+        return self._ranker
+
     def reset_tokenizer(self) -> None:
         """Forget the tokenizer and places so that the next use reloads the database's words."""
         self._tokenizer = None
         self._places = None
+
+
+def ranker_path(instance_path: str | Path) -> Path:
+    return Path(instance_path) / RANKER_FILE
+
+
+def load_ranker(path: str | Path, instance_path: str | Path) -> Ranker:
+    """A ranker model file, checked (kind, features, libraries); only from the instance folder."""
+    model, _metadata = load_model(
+        path, MODEL_KIND, expected_features=FEATURE_NAMES, trusted_dir=instance_path
+    )
+    if not isinstance(model, Ranker):
+        raise ModelRefused(f"{path} does not hold a ranker")
+    return model
 
 
 def get_search(app: Flask | None = None) -> SearchHolder:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from indexer.education import EducationLevel
+from indexer.engines.base import SearchEngine
 from indexer.queries import SearchQuery, boost_conditions
 from indexer.tokenizer import Tokenizer
 from marketplace.employers.models import Verification
@@ -24,20 +25,36 @@ def query_context(query: SearchQuery, text: str, tokenizer: Tokenizer) -> QueryC
 
 
 def candidate(
-    job: Job, score: float, rank: int, tokenizer: Tokenizer, full_text: bool = True
+    job: Job,
+    score: float,
+    rank: int,
+    tokenizer: Tokenizer,
+    tokens: Mapping[str, Sequence[str]] | None = None,
 ) -> Candidate:
-    """The ranker's view of a job (`full_text=False`: title words only, for explanations)."""
+    """The ranker's view of a job.
+
+    `tokens` are the words the index holds for it (`SearchEngine.stored_tokens`): cutting a few
+    hundred descriptions again would cost a second per search. Without them the text is cut
+    here (tests, and a job the index does not hold yet).
+    """
     education = EducationLevel.from_code(job.education) if job.education else None
-    title_words = tuple(tokenizer.tokenize(job.title))
-    text = f"{job.skills or ''} {job.benefits or ''} {job.description or ''}"
+    if tokens is None:
+        tokens = {
+            "title": tokenizer.tokenize(job.title),
+            # indexed as one field (indexer.documents.job_document)
+            "skills": tokenizer.tokenize(f"{job.skills or ''} {job.benefits or ''}"),
+            "description": tokenizer.tokenize(job.description or ""),
+        }
+    title_words = tuple(tokens.get("title", ()))
+    skills = frozenset(tokens.get("skills", ()))
     return Candidate(
         job_id=job.id,
         engine_score=score,
         engine_rank=rank,
         title_words=title_words,
-        words=frozenset(tokenizer.tokenize(text) if full_text else title_words),
+        words=frozenset(title_words) | skills | frozenset(tokens.get("description", ())),
         compact_title="".join(tokenizer.normalize(job.title).split()),
-        skills=frozenset(tokenizer.tokenize(job.skills or "")),
+        skills=skills,
         city=job.city,
         district=job.district,
         kind=job.kind,
@@ -54,5 +71,12 @@ def candidate(
     )
 
 
-def candidates(hits: Sequence[tuple[Job, float]], tokenizer: Tokenizer) -> list[Candidate]:
-    return [candidate(job, score, rank, tokenizer) for rank, (job, score) in enumerate(hits, 1)]
+def candidates(
+    hits: Sequence[tuple[Job, float]], tokenizer: Tokenizer, engine: SearchEngine
+) -> list[Candidate]:
+    """Candidates in the engine's order, their words read from the index in one request."""
+    stored = engine.stored_tokens([job.id for job, _score in hits])
+    return [
+        candidate(job, score, rank, tokenizer, stored.get(job.id))
+        for rank, (job, score) in enumerate(hits, 1)
+    ]

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from indexer.engines.base import SearchResult
 from indexer.highlight import Segment, snippet
-from indexer.queries import Places, SearchQuery, read_query
+from indexer.queries import Places, SearchQuery, Sort, read_query
 from indexer.retrieval import retrieve
 from marketplace.database import utcnow
 from marketplace.jobs.models import Job
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import SearchHolder
-from marketplace.search.ranking import candidate, query_context
+from marketplace.search.ranking import candidates, query_context
 from matching.explain import reasons
 from matching.features import featurize
+from matching.ranker import Ranker, model_order, model_scores
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class SearchPage:
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    reranked: bool = False  # the learned ranker ordered this page
 
 
 def known_places(session: Session) -> Places:
@@ -56,10 +58,35 @@ def build_query(holder: SearchHolder, session: Session, text: str, **filters: An
     return read_query(groups, holder.places(session), SearchQuery(**filters))
 
 
-def search_jobs(holder: SearchHolder, session: Session, text: str, **filters: Any) -> SearchPage:
-    """Retrieve a page of jobs for `text` and the filters, with snippets; engine order."""
+# `search_jobs(ranker=...)`: the instance's trained model (the default), or this one, or None
+INSTANCE_RANKER: Literal["instance"] = "instance"
+
+
+def search_jobs(
+    holder: SearchHolder,
+    session: Session,
+    text: str,
+    *,
+    ranker: Ranker | Literal["instance"] | None = INSTANCE_RANKER,
+    depth: int | None = None,
+    **filters: Any,
+) -> SearchPage:
+    """Retrieve a page of jobs for `text` and the filters, with snippets and reasons.
+
+    In relevance order with words typed, the engine's best `depth` postings (RERANK_DEPTH) are
+    reordered by the learned ranker when there is one; pages past them keep the engine's order.
+    """
     query = build_query(holder, session, text, **filters)
-    result: SearchResult = retrieve(holder.engine, query)
+    model = holder.ranker if isinstance(ranker, str) else ranker
+    depth = depth if depth is not None else int(holder.app.config["RERANK_DEPTH"])
+    reranking = (
+        model is not None
+        and query.has_text
+        and query.sort == Sort.RELEVANCE
+        and query.offset < depth
+    )
+    window = replace(query, offset=0, limit=max(depth, query.offset + query.limit))
+    result: SearchResult = retrieve(holder.engine, window if reranking else query)
     ids = [hit.job_id for hit in result.hits]
     jobs = {
         job.id: job
@@ -67,30 +94,29 @@ def search_jobs(holder: SearchHolder, session: Session, text: str, **filters: An
             select(Job).options(joinedload(Job.employer)).where(Job.id.in_(ids))
         )
     }
-    words = sorted({word for group in query.terms for word in group})
     # a job deleted since the index saw it is skipped
     shown = [hit for hit in result.hits if hit.job_id in jobs]
     tokenizer = holder.tokenizer
-    context = query_context(query, text, tokenizer)
-    rows = featurize(
-        context,
-        [
-            candidate(jobs[hit.job_id], hit.score, position + 1, tokenizer, full_text=False)
-            for position, hit in enumerate(shown)
-        ],
-        utcnow(),
-    )
+    found = candidates([(jobs[hit.job_id], hit.score) for hit in shown], tokenizer, holder.engine)
+    rows = featurize(query_context(query, text, tokenizer), found, utcnow())
+    order = list(range(len(shown)))
+    scores = model_scores(model, rows[:depth]) if reranking else None
+    if scores is not None:
+        order = model_order(scores, found[:depth]) + order[depth:]
+    if reranking:
+        order = order[query.offset : query.offset + query.limit]
+    words = sorted({word for group in query.terms for word in group})
     hits = [
         JobHit(
-            job=jobs[hit.job_id],
-            score=hit.score,
+            job=jobs[shown[index].job_id],
+            score=shown[index].score,
             rank=query.offset + position + 1,
-            distance_km=hit.distance_km,
-            title=snippet(jobs[hit.job_id].title, words, width=60),
-            snippet=snippet(jobs[hit.job_id].description, words),
-            reasons=reasons(rows[position]),
+            distance_km=shown[index].distance_km,
+            title=snippet(jobs[shown[index].job_id].title, words, width=60),
+            snippet=snippet(jobs[shown[index].job_id].description, words),
+            reasons=reasons(rows[index]),
         )
-        for position, hit in enumerate(shown)
+        for position, index in enumerate(order)
     ]
     return SearchPage(
         query=query,
@@ -98,4 +124,5 @@ def search_jobs(holder: SearchHolder, session: Session, text: str, **filters: An
         total=result.total,
         facets={name: dict(counts) for name, counts in result.facets.items()},
         words=words,
+        reranked=scores is not None,
     )

@@ -605,3 +605,23 @@ def test_suggest_offers_titles_starting_with_the_prefix_most_common_first(
     assert engine.suggest("100%") == ["100%好评"]
     assert engine.suggest("%") == []
     assert engine.suggest("   ") == []
+
+
+# -- stored tokens (the ranker's view of a posting) ------------------------------------------
+
+
+def test_stored_tokens_are_what_each_text_field_was_indexed_with(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    posting = job(
+        1, "电焊工", description="持电工证，熟练氩弧焊", skills="电焊,氩弧焊", benefits="包吃住"
+    )
+    build(engine, tokenizer, posting, job(2, "保洁员"))
+
+    stored = engine.stored_tokens([1, 99])
+
+    assert set(stored) == {1}  # an id the index does not hold is left out
+    assert stored[1]["title"] == tokenizer.tokenize("电焊工")
+    assert stored[1]["description"] == tokenizer.tokenize("持电工证，熟练氩弧焊")
+    assert stored[1]["skills"] == tokenizer.tokenize("电焊,氩弧焊 包吃住")
+    assert engine.stored_tokens([]) == {}

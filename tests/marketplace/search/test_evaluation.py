@@ -42,12 +42,19 @@ def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: 
         ]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "NDCG@10    1.0000" in result.output
-    assert "MRR@10     1.0000" in result.output
-    assert "unjudged in top 10: 0 of 10" in result.output
+    assert "ranker: none (no trained model" in result.output
+    assert row(result.output, "NDCG@10") == ["1.0000"]
+    assert row(result.output, "MRR@10") == ["1.0000"]
+    assert row(result.output, "unjudged in top 10") == ["0/10"]
     first = run.read_text(encoding="utf-8").splitlines()[0].split()
     assert first[:4] == ["q1", "Q0", "TEST_00001", "1"]
-    assert first[5] == "jiuye-fts5"
+    assert first[5] == "jiuye-fts5-engine"
+
+
+def row(output: str, label: str) -> list[str]:
+    """The cells of the table row `label` in `flask eval search`'s output."""
+    line = next(line for line in output.splitlines() if line.startswith(label))
+    return line[len(label) :].split()
 
 
 def test_eval_search_refuses_a_malformed_qrels_file(app: Flask, tmp_path: Path) -> None:
