@@ -61,7 +61,8 @@ test: lint system-deps ## Lint, then run the whole test suite (SQLite and Postgr
 .PHONY: bench
 bench: install ## Run the benchmarks, print their figures (BENCH_ARGS="--keep DIR" for search)
 	$(BIN)/python bench/bench_search.py $(BENCH_ARGS)
-	@if [ -f bench/bench_claims.py ]; then $(BIN)/python bench/bench_claims.py; fi
+	$(BIN)/python bench/bench_claims.py
+	$(BIN)/python bench/bench_rerank.py
 
 $(INSTANCE)/secret_key:
 	@mkdir -p $(INSTANCE)

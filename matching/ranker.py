@@ -86,3 +86,33 @@ def rerank(
     if scores is None:
         return [(c, c.engine_score) for c in candidates]
     return [(candidates[i], float(scores[i])) for i in model_order(scores, candidates)]
+
+
+# Key enterprises (重点企业) rise within a relevance tier and never past it: a tier is a run of
+# postings, in ranked order, whose scores stay this close to the run's first one — grade
+# points for the model's scores, a share of the score for the engine's BM25.
+MODEL_TIER = 0.15
+ENGINE_TIER = 0.10
+
+
+def key_enterprises_first(
+    scores: Sequence[float], is_key: Sequence[bool], *, model: bool
+) -> list[int]:
+    """Positions of an already ranked list with key-enterprise postings first in each tier.
+
+    A tier starts at a posting whose score is below the tier's first by more than the margin
+    (or above it: the engine's synonym tier restarts its scores); order within the key and
+    the other postings of a tier is kept.
+    """
+    order: list[int] = []
+    tier: list[int] = []
+    for position, score in enumerate(scores):
+        if tier:
+            top = scores[tier[0]]
+            margin = MODEL_TIER if model else ENGINE_TIER * abs(top)
+            if score < top - margin or score > top:
+                order.extend(sorted(tier, key=lambda i: not is_key[i]))
+                tier = []
+        tier.append(position)
+    order.extend(sorted(tier, key=lambda i: not is_key[i]))
+    return order

@@ -7,16 +7,19 @@ each query then goes through `search_jobs`, the same path a seeker's search take
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from indexer.metrics import (
@@ -28,6 +31,7 @@ from indexer.metrics import (
     score_query,
 )
 from marketplace.database import get_database, upgrade
+from marketplace.employers.models import Employer
 from marketplace.jobs.importer import count_rows, import_jobs
 from marketplace.search.engine import (
     SearchHolder,
@@ -69,6 +73,13 @@ INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="The model that reranks: 'instance' (the trained one, if any), 'none', or a model "
     "file inside the instance folder.",
 )
+@click.option(
+    "--key-share",
+    type=click.FloatRange(0, 0.9),
+    default=0.0,
+    help="Flag this share of the corpus's employers as key enterprises (seeded) and compare "
+    "each order with and without their lift.",
+)
 @click.option("--per-query", is_flag=True, help="Print each query's scores too.")
 def search_command(
     corpus: Path,
@@ -77,6 +88,7 @@ def search_command(
     engine: str,
     run_out: Path | None,
     ranker_choice: str,
+    key_share: float,
     per_query: bool,
 ) -> None:
     """Print NDCG@10, MRR@10 and Recall@100 of the search path over the judged queries,
@@ -89,7 +101,7 @@ def search_command(
     if engine == "elasticsearch" and not current_app.config["ES_URL"]:
         raise click.UsageError("--engine elasticsearch needs ES_URL")
     ranker, label = _ranker(ranker_choice)
-    results = _evaluate(corpus, query_list, judgments, engine, ranker)
+    results = _evaluate(corpus, query_list, judgments, engine, ranker, key_share)
     click.echo(f"engine: {engine}, queries: {len(query_list)}, ranker: {label}")
     if ranker is not None and _trained_on(ranker_choice, queries):
         click.echo(
@@ -99,7 +111,7 @@ def search_command(
         )
     _print(results, per_query)
     if run_out is not None:
-        run = results[-1][2]
+        run = results[-1].run
         run_out.write_text("\n".join(run) + "\n", encoding="utf-8")
         click.echo(f"run written to {run_out}")
 
@@ -128,14 +140,15 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _print(results: list[tuple[str, list[QueryScores], list[str]]], per_query: bool) -> None:
-    summaries = [(name, Summary.of(scores)) for name, scores, _run in results]
+def _print(results: list[VariantResult], per_query: bool) -> None:
+    summaries = [(result.name, Summary.of(result.scores)) for result in results]
     if per_query:
-        for name, scores, _run in results:
-            for item in scores:
+        for result in results:
+            for item in result.scores:
                 click.echo(
-                    f"{name}\t{item.qid}\tNDCG@10 {item.ndcg10:.3f}\tMRR@10 {item.mrr10:.3f}\t"
-                    f"R@100 {item.recall100:.3f}\tunjudged@10 {item.unjudged10}"
+                    f"{result.name}\t{item.qid}\tNDCG@10 {item.ndcg10:.3f}\t"
+                    f"MRR@10 {item.mrr10:.3f}\tR@100 {item.recall100:.3f}\t"
+                    f"unjudged@10 {item.unjudged10}"
                 )
     click.echo(f"{'':<20}" + "".join(f"{name:>10}" for name, _ in summaries))
     rows: list[tuple[str, list[str]]] = [
@@ -143,6 +156,7 @@ def _print(results: list[tuple[str, list[QueryScores], list[str]]], per_query: b
         ("MRR@10", [f"{s.mrr10:.4f}" for _, s in summaries]),
         ("Recall@100", [f"{s.recall100:.4f}" for _, s in summaries]),
         ("unjudged in top 10", [f"{s.unjudged10}/{10 * s.queries}" for _, s in summaries]),
+        ("key share of top 10", [f"{result.key_share:.3f}" for result in results]),
     ]
     for label, cells in rows:
         click.echo(f"{label:<20}" + "".join(f"{cell:>10}" for cell in cells))
@@ -188,26 +202,78 @@ def throwaway_instance(corpus: Path, engine: str) -> Iterator[tuple[SearchHolder
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    ranker: Ranker | None
+    key_lift: bool
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    name: str
+    scores: list[QueryScores]
+    run: list[str]
+    key_share: float  # share of key-enterprise postings among the top 10s
+
+
+def variants(ranker: Ranker | None, key_share: float) -> list[Variant]:
+    """What to compare: the engine, reranked (with a model); with and without the key lift
+    when some employers are flagged."""
+    models: list[tuple[str, Ranker | None]] = [("engine", None)]
+    if ranker is not None:
+        models.append(("reranked", ranker))
+    if not key_share:
+        return [Variant(name, model, key_lift=True) for name, model in models]
+    return [
+        Variant(name + suffix, model, key_lift=lift)
+        for name, model in models
+        for suffix, lift in (("", False), ("+key", True))
+    ]
+
+
+def flag_key_enterprises(session: Session, share: float, seed: int = 2023) -> int:
+    """Flag a seeded random `share` of the employers as key enterprises (to measure the lift)."""
+    ids = sorted(session.scalars(select(Employer.id)))
+    # a measurement's sample, not a secret
+    chosen = random.Random(seed).sample(ids, round(share * len(ids)))  # noqa: S311
+    if chosen:
+        session.execute(
+            update(Employer).where(Employer.id.in_(chosen)).values(is_key_enterprise=True)
+        )
+        session.commit()
+    return len(chosen)
+
+
 def _evaluate(
     corpus: Path,
     query_list: list[tuple[str, str]],
     judgments: dict[str, dict[str, int]],
     engine: str,
     ranker: Ranker | None,
-) -> list[tuple[str, list[QueryScores], list[str]]]:
-    """(name, per-query scores, TREC run) for the engine alone and, with a model, reranked."""
-    models: list[tuple[str, Ranker | None]] = [("engine", None)]
-    if ranker is not None:
-        models.append(("reranked", ranker))
-    results: list[tuple[str, list[QueryScores], list[str]]] = []
+    key_share: float = 0.0,
+) -> list[VariantResult]:
+    """Per-query scores, a TREC run and the key-enterprise share for each variant."""
+    results: list[VariantResult] = []
     with throwaway_instance(corpus, engine) as (holder, session):
-        for name, model in models:
+        flagged = flag_key_enterprises(session, key_share) if key_share else 0
+        if flagged:
+            click.echo(f"flagged {flagged} employers as key enterprises (seeded)", err=True)
+        for variant in variants(ranker, key_share):
             scores: list[QueryScores] = []
             run: list[str] = []
-            label = f"running queries ({name})"
+            keys = shown = 0
+            label = f"running queries ({variant.name})"
             with click.progressbar(query_list, label=label, file=sys.stderr) as bar:
                 for qid, text in bar:
-                    page = search_jobs(holder, session, text, limit=DEPTH, ranker=model)
+                    page = search_jobs(
+                        holder,
+                        session,
+                        text,
+                        limit=DEPTH,
+                        ranker=variant.ranker,
+                        key_lift=variant.key_lift,
+                    )
                     ranking = [
                         # a run's scores must fall as the rank rises: use the rank itself
                         (hit.job.source_id or str(hit.job.id), float(DEPTH - position))
@@ -215,6 +281,8 @@ def _evaluate(
                     ]
                     docs = [doc for doc, _ in ranking]
                     scores.append(score_query(qid, docs, judgments.get(qid, {})))
-                    run.extend(run_lines(qid, ranking, f"jiuye-{engine}-{name}"))
-            results.append((name, scores, run))
+                    run.extend(run_lines(qid, ranking, f"jiuye-{engine}-{variant.name}"))
+                    keys += sum(hit.job.employer.is_key_enterprise for hit in page.hits[:10])
+                    shown += len(page.hits[:10])
+            results.append(VariantResult(variant.name, scores, run, keys / shown if shown else 0))
     return results

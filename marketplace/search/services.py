@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -18,8 +20,8 @@ from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import SearchHolder
 from marketplace.search.ranking import candidates, query_context
 from matching.explain import reasons
-from matching.features import featurize
-from matching.ranker import Ranker, model_order, model_scores
+from matching.features import Candidate, featurize
+from matching.ranker import Ranker, key_enterprises_first, model_order, model_scores
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,23 @@ def build_query(holder: SearchHolder, session: Session, text: str, **filters: An
     return read_query(groups, holder.places(session), SearchQuery(**filters))
 
 
+def _key_enterprises_first(
+    order: list[int], found: list[Candidate], scores: npt.NDArray[np.float64] | None
+) -> list[int]:
+    """Lift key enterprises within each relevance tier: of the model's order over the
+    reranked part, of the engine's over the rest."""
+    cut = len(scores) if scores is not None else 0
+    lifted: list[int] = []
+    for part, model in ((order[:cut], True), (order[cut:], False)):
+        ranked = [
+            float(scores[i]) if model and scores is not None else found[i].engine_score
+            for i in part
+        ]
+        keys = [found[i].is_key_enterprise for i in part]
+        lifted.extend(part[i] for i in key_enterprises_first(ranked, keys, model=model))
+    return lifted
+
+
 # `search_jobs(ranker=...)`: the instance's trained model (the default), or this one, or None
 INSTANCE_RANKER: Literal["instance"] = "instance"
 
@@ -69,12 +88,14 @@ def search_jobs(
     *,
     ranker: Ranker | Literal["instance"] | None = INSTANCE_RANKER,
     depth: int | None = None,
+    key_lift: bool = True,
     **filters: Any,
 ) -> SearchPage:
     """Retrieve a page of jobs for `text` and the filters, with snippets and reasons.
 
     In relevance order with words typed, the engine's best `depth` postings (RERANK_DEPTH) are
     reordered by the learned ranker when there is one; pages past them keep the engine's order.
+    Key-enterprise postings then rise within their relevance tier (`key_lift`).
     """
     query = build_query(holder, session, text, **filters)
     model = holder.ranker if isinstance(ranker, str) else ranker
@@ -103,6 +124,8 @@ def search_jobs(
     scores = model_scores(model, rows[:depth]) if reranking else None
     if scores is not None:
         order = model_order(scores, found[:depth]) + order[depth:]
+    if key_lift and query.sort == Sort.RELEVANCE and query.has_text:
+        order = _key_enterprises_first(order, found, scores)
     if reranking:
         order = order[query.offset : query.offset + query.limit]
     words = sorted({word for group in query.terms for word in group})

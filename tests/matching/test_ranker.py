@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from matching.features import Candidate, QueryContext
-from matching.ranker import Ranker, rerank
+from matching.ranker import Ranker, key_enterprises_first, rerank
 from matching.training import JudgedQuery, fit, grouped_cv
 
 NOW = datetime(2026, 11, 26)
@@ -80,3 +80,18 @@ def test_cross_validation_scores_each_query_once_with_a_model_that_never_saw_it(
     # each fold trains on the other 8 queries' 10 candidates: never on its own two
     assert [model.rows_ for model in folds] == [80] * 5
     assert report.reranked_mean > report.engine_mean
+
+
+def test_key_enterprises_rise_within_a_tier_and_never_past_it() -> None:
+    # engine scores: 10, 9.5 and 9.2 are one tier (within 10% of 10); 7 starts another
+    scores = [10.0, 9.5, 9.2, 7.0, 6.9]
+    is_key = [False, False, True, False, True]
+
+    order = key_enterprises_first(scores, is_key, model=False)
+
+    assert order == [2, 0, 1, 4, 3]
+    # model scores: a 0.15-grade tier
+    assert key_enterprises_first([2.0, 1.9, 1.5], [False, True, True], model=True) == [1, 0, 2]
+    # a score above the tier's first (the synonym tier restarting) starts a new tier
+    assert key_enterprises_first([5.0, 4.8, 9.0], [False, False, True], model=False) == [0, 1, 2]
+    assert key_enterprises_first([], [], model=True) == []

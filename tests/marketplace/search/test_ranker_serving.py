@@ -155,3 +155,19 @@ def test_search_pages_follow_the_instance_model_and_the_engine_without_one(
     # page two holds the rest, no posting twice
     assert all(hit.job.salary_min is None for hit in second.hits)
     assert not {h.job.id for h in first.hits} & {h.job.id for h in second.hits}
+
+
+def test_eval_measures_the_key_enterprise_lift(
+    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path]
+) -> None:
+    corpus, queries, qrels = judged_files
+    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
+
+    result = app.test_cli_runner().invoke(
+        args=["eval", "search", *files, "--ranker", "none", "--key-share", "0.3"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert len(row(result.output, "NDCG@10")) == 2  # engine, engine+key
+    without, lifted = (float(cell) for cell in row(result.output, "key share of top 10"))
+    assert lifted > without  # key postings rose within their tiers
