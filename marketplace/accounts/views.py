@@ -205,7 +205,8 @@ def _seeker_profile_page() -> Response | str:
         else:
             session.commit()
             flash("求职资料已保存", "success")
-            return redirect(url_for("accounts.profile"))
+            # back to where the seeker was going (a job they were applying to)
+            return redirect(safe_next(request.args.get("next")) or url_for("accounts.profile"))
     town = (
         session.get(Place, profile.home_town_code) if profile and profile.home_town_code else None
     )
@@ -219,6 +220,7 @@ def _seeker_profile_page() -> Response | str:
         kind_labels=KIND_LABELS,
         unit_labels=PAY_UNIT_LABELS,
         group_labels=TARGET_GROUP_LABELS,
+        next=safe_next(request.args.get("next")),
     )
 
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import timedelta
+from typing import Any
 
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indexer.queries import GeoPoint, Sort
 from indexer.salary import Salary, SalaryUnit
-from marketplace.database import get_database
-from marketplace.jobs.models import JobKind, JobStatus
+from marketplace.accounts.models import Role, User
+from marketplace.database import get_database, utcnow
+from marketplace.jobs.models import Job, JobKind, JobStatus
 from marketplace.jobs.services import change_status
+from marketplace.occupations.models import Occupation
+from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import get_search, rebuild_index
+from marketplace.search.filters import facet_groups, read_filters
+from marketplace.seekers.models import SeekerProfile
 from tests.marketplace import factories
+from tests.marketplace.accounts import factories as account_factories
+from tests.marketplace.accounts.helpers import log_in
 
 
 def publish_and_index(app: Flask) -> None:
@@ -70,3 +83,237 @@ def test_each_result_says_why_it_was_shown(app: Flask) -> None:
     page = app.test_client().get("/search?q=水产加工工").get_data(as_text=True)
     assert "职位名称与搜索一致" in page
     assert "天发布" in page
+
+
+# --- filters, chips, facets, distance (the seeker side of the results page) ---
+
+
+def _publish(session: Session, *, days_ago: float = 0, **fields: Any) -> Job:
+    job = factories.job(session, **fields)
+    at = utcnow() - timedelta(days=days_ago)
+    change_status(session, job, JobStatus.PENDING_REVIEW, at=at)
+    change_status(session, job, JobStatus.PUBLISHED, at=at)
+    return job
+
+
+def filtered_jobs(app: Flask) -> None:
+    """Three postings that differ in pay, schooling asked, age, employer and place."""
+    session = get_database(app).session()
+    key = factories.employer(session, is_key_enterprise=True)
+    _publish(
+        session,
+        title="海参加工工",
+        employer=key,
+        salary=Salary(6000, 8000, SalaryUnit.MONTH, None),
+        education="senior_high",
+        occupation_code="6-01-02-01",
+        district="荣成市",
+    )
+    _publish(
+        session,
+        title="扇贝分拣临时工",
+        kind=JobKind.ODD_JOB,
+        salary=Salary(200, None, SalaryUnit.DAY, None),
+        district="文登区",
+        days_ago=10,
+    )
+    _publish(
+        session,
+        title="外贸业务文员",
+        salary=Salary(3000, 4000, SalaryUnit.MONTH, None),
+        education="bachelor",
+        occupation_code="3-01-02-01",
+        district="荣成市",
+    )
+    session.commit()
+    rebuild_index(get_search(app), session)
+    session.close()
+
+
+def _titles(page: str) -> set[str]:
+    return {t for t in ("海参加工工", "扇贝分拣临时工", "外贸业务文员") if t in page}
+
+
+def test_filters_narrow_the_results(app: Flask) -> None:
+    filtered_jobs(app)
+    client = app.test_client()
+
+    def shown(query: str) -> set[str]:
+        return _titles(client.get(f"/search?{query}").get_data(as_text=True))
+
+    assert shown("") == {"海参加工工", "扇贝分拣临时工", "外贸业务文员"}
+    assert shown("pay=6000") == {"海参加工工"}
+    # 200 a day is about 4350 a month: the monthly job paying up to 4000 falls out
+    assert shown("pay=200/day") == {"海参加工工", "扇贝分拣临时工"}
+    assert shown("edu=senior_high") == {"海参加工工", "扇贝分拣临时工"}
+    assert shown("days=7") == {"海参加工工", "外贸业务文员"}
+    assert shown("key=1") == {"海参加工工"}
+    assert shown("occ=6-01") == {"海参加工工"}
+    assert shown("district=荣成市&edu=bachelor&days=3") == {"海参加工工", "外贸业务文员"}
+
+
+def test_active_filters_are_chips_that_remove_themselves(app: Flask) -> None:
+    filtered_jobs(app)
+    page = app.test_client().get("/search?kind=full_time&pay=6000&key=1").get_data(as_text=True)
+    assert "月薪 6000 元以上" in page
+    assert "只看重点企业" in page
+    assert 'href="/search?kind=full_time&amp;key=1" aria-label="去掉条件：月薪 6000 元以上"' in page
+    assert "清除全部条件" in page
+
+
+def test_facet_counts_follow_the_filters(app: Flask) -> None:
+    filtered_jobs(app)
+    client = app.test_client()
+    page = client.get("/search").get_data(as_text=True)
+    assert "荣成市 (2)" in page
+    assert "文登区 (1)" in page
+    assert "6000–8000 元 (1)" in page
+    narrowed = client.get("/search?kind=full_time").get_data(as_text=True)
+    assert "荣成市 (2)" in narrowed
+    assert "文登区" not in narrowed
+    # a salary band links to its range, keeping the other filters
+    assert 'href="/search?kind=full_time&amp;pay=6000-8000"' in narrowed
+    assert _titles(client.get("/search?pay=6000-8000").get_data(as_text=True)) == {"海参加工工"}
+
+
+def test_an_occupation_filter_shows_the_occupations_name(app: Flask) -> None:
+    filtered_jobs(app)
+    session = get_database(app).session()
+    session.add(Occupation(code="6-01", name="农副产品加工人员", level=2))
+    session.commit()
+    session.close()
+    page = app.test_client().get("/search?occ=6-01").get_data(as_text=True)
+    assert "职业：农副产品加工人员" in page
+
+
+def test_bad_filter_values_are_ignored(app: Flask) -> None:
+    filtered_jobs(app)
+    client = app.test_client()
+    for query in (
+        "pay=abc",
+        "pay=8000-6000",
+        "pay=-5",
+        "pay=100/week",
+        "edu=phd",
+        "edu=99",
+        "days=5",
+        "days=-1",
+        "key=yes",
+        "occ=6-01';--",
+        "sort=distance",
+        "sort=nonsense",
+        "page=-3",
+        "page=abc",
+        "kind=robot",
+    ):
+        response = client.get(f"/search?{query}")
+        assert response.status_code == 200, query
+        assert len(_titles(response.get_data(as_text=True))) == 3, query
+
+
+def test_pages_keep_the_filters(app: Flask) -> None:
+    session = get_database(app).session()
+    for number in range(22):
+        _publish(session, title=f"水产加工工{number}", district="荣成市")
+    session.commit()
+    rebuild_index(get_search(app), session)
+    session.close()
+    page = app.test_client().get("/search?district=荣成市&days=7").get_data(as_text=True)
+    assert "第 1 / 2 页" in page
+    assert 'href="/search?district=%E8%8D%A3%E6%88%90%E5%B8%82&amp;days=7&amp;page=2"' in page
+
+
+def test_each_result_links_to_its_detail_page(app: Flask) -> None:
+    filtered_jobs(app)
+    session = get_database(app).session()
+    job_id = session.scalar(select(Job.id).where(Job.title == "海参加工工"))
+    session.close()
+    page = app.test_client().get("/search?q=海参").get_data(as_text=True)
+    assert f'href="/jobs/{job_id}"' in page
+
+
+def _seeker_at(app: Flask, lat: float, lng: float) -> User:
+    session = get_database(app).session()
+    user = account_factories.user(session, role=Role.SEEKER)
+    session.add(SeekerProfile(user_id=user.id, name="王海燕", lat=lat, lng=lng))
+    session.commit()
+    session.close()
+    return user
+
+
+def test_distance_sort_orders_by_distance_from_the_seekers_home(app: Flask) -> None:
+    session = get_database(app).session()
+    # north of the home: 11 km, 2 km, 6 km; one posting has no point and goes last
+    for title, lat in (("远处普工", 37.60), ("近处普工", 37.52), ("中间普工", 37.555)):
+        _publish(session, title=title, lat=lat, lng=122.12)
+    _publish(session, title="无坐标普工", lat=None, lng=None)
+    session.commit()
+    rebuild_index(get_search(app), session)
+    session.close()
+    user = _seeker_at(app, 37.50, 122.12)
+    client = app.test_client()
+    anonymous = client.get("/search").get_data(as_text=True)
+    assert "离家最近" not in anonymous
+    log_in(client, user.username, account_factories.PASSWORD)
+    page = client.get("/search?sort=distance").get_data(as_text=True)
+    assert "离家最近" in page
+    order = [page.index(title) for title in ("近处普工", "中间普工", "远处普工", "无坐标普工")]
+    assert order == sorted(order)
+    assert "距您家约 2.2 公里" in page
+
+
+def test_a_home_town_point_stands_in_for_the_seekers_own(app: Flask) -> None:
+    session = get_database(app).session()
+    account_factories.weihai_places(session)
+    town = session.scalar(select(Place).where(Place.level == PlaceLevel.TOWN))
+    assert town is not None
+    assert town.lat is not None
+    user = account_factories.user(session, role=Role.SEEKER)
+    session.add(SeekerProfile(user_id=user.id, name="王海燕", home_town_code=town.code))
+    _publish(session, title="镇上普工", lat=town.lat, lng=town.lng)
+    session.commit()
+    rebuild_index(get_search(app), session)
+    session.close()
+    client = app.test_client()
+    log_in(client, user.username, account_factories.PASSWORD)
+    page = client.get("/search?sort=distance").get_data(as_text=True)
+    assert "距您家约 0.0 公里" in page
+
+
+def test_new_facets_are_shown_with_names_counts_and_filter_links() -> None:
+    # the engines' occupation and education facets, as the page renders any facet present
+    filters = read_filters({"kind": "full_time"}, home=None, now=utcnow())
+    groups = facet_groups(
+        {
+            "occupation": {"6-01": 5, "3-01": 2},
+            "education": {"bachelor": 3, "2": 1},
+            "shift": {"白班": 4},
+        },
+        filters,
+        lambda **changes: "/search?" + "&".join(f"{k}={v}" for k, v in changes.items()),
+        {"6-01": "农副产品加工人员"},
+    )
+    by_name = {group.name: group for group in groups}
+    occupation = by_name["occupation"]
+    assert occupation.title == "职业"
+    assert [(c.label, c.count, c.url) for c in occupation.choices] == [
+        ("农副产品加工人员", 5, "/search?occ=6-01"),
+        ("3-01", 2, "/search?occ=3-01"),
+    ]
+    education = by_name["education"]
+    assert [(c.label, c.url) for c in education.choices] == [
+        ("本科", "/search?edu=bachelor"),
+        ("高中", "/search?edu=senior_high"),
+    ]
+    # a facet this page does not know: counts, no link
+    assert [(c.label, c.count, c.url) for c in by_name["shift"].choices] == [("白班", 4, None)]
+
+
+def test_the_distance_sort_needs_a_home_point() -> None:
+    without = read_filters({"sort": "distance"}, home=None, now=utcnow())
+    assert "sort" not in without.query
+    assert "distance" not in without.sorts
+    home = GeoPoint(37.5, 122.1)
+    with_home = read_filters({"sort": "distance"}, home=home, now=utcnow())
+    assert with_home.query["sort"] == Sort.DISTANCE
+    assert with_home.query["near"] == home
