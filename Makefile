@@ -96,7 +96,9 @@ run: setup redis ## Set up and serve the demo on the embedded defaults at http:/
 	@# Redis is the fast path, SQL the record: the live 即时快招 queues are rebuilt before serving
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) REDIS_URL=unix://$(REDIS_SOCKET) $(BIN)/flask gigs rebuild-queue
 	@echo "Jiuye 就业 is serving at http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) REDIS_URL=unix://$(REDIS_SOCKET) \
+	@# beside the web server: the sweep that expires offers and sends the next waves (every 5 s)
+	export SECRET_KEY=$$(cat $(INSTANCE)/secret_key) REDIS_URL=unix://$(REDIS_SOCKET); \
+	  $(BIN)/flask gigs expire --every 5 & sweeper=$$!; trap 'kill $$sweeper 2>/dev/null' EXIT; \
 	  JIUYE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 .PHONY: stop-redis

@@ -10,6 +10,9 @@ timeout = 30
 graceful_timeout = 10
 # load the app (and its tokenizer) once in the master; workers share it copy-on-write
 preload_app = True
+# gunicorn's control socket is one path per user machine-wide: servers side by side (make run,
+# browser tests, load tests) would fight over it, and nothing here uses it
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

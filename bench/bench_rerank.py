@@ -71,8 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for judged in gathered.judged:
                 start = time.perf_counter()
                 scores = model_scores(model, featurize(judged.context, judged.candidates, now))
-                assert scores is not None
-                model_order(scores, judged.candidates)
+                if scores is not None:
+                    model_order(scores, judged.candidates)
                 alone.append((time.perf_counter() - start) * 1000)
         with_model: list[float] = []
         engine_only: list[float] = []
@@ -83,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     search_jobs(holder, session, text, limit=20, ranker=ranker, depth=args.depth)
                     times.append((time.perf_counter() - start) * 1000)
     sizes = [len(judged.candidates) for judged in gathered.judged]
-    print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.machine()}")
+    python = platform.python_version()
+    print(f"machine: {os.cpu_count()} CPUs, Python {python}, {platform.machine()}")
     print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(
         f"queries: {len(queries)}, candidates per query: median {statistics.median(sizes):.0f}, "

@@ -37,7 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from marketplace import cli, database, errors, extensions
     from marketplace.accounts import auth
     from marketplace.accounts import views as account_views
+    from marketplace.api import views as api_views
     from marketplace.employers import views as employer_views
+    from marketplace.gigs import views as gig_views
     from marketplace.health import views as health_views
     from marketplace.home import views as home_views
     from marketplace.jobs import views as job_views
@@ -61,5 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(seeker_views.bp)
     app.register_blueprint(employer_views.bp)
     app.register_blueprint(staff_views.bp)
+    app.register_blueprint(gig_views.bp)
+    app.register_blueprint(api_views.bp)
     app.add_template_filter(pay_in_words, "pay")
     return app

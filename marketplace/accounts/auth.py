@@ -34,7 +34,8 @@ login_manager.needs_refresh_message_category = "info"
 login_manager.session_protection = "strong"
 
 # Every POST, PUT, PATCH and DELETE needs a token, WTForms or not (honours WTF_CSRF_ENABLED).
-# The JSON API under /api/ authenticates otherwise and will be exempted with csrf.exempt(bp).
+# The JSON API under /api/v1 uses the same session cookie, so it is protected too: clients
+# read a token from GET /api/v1/session and send it in the X-CSRFToken header.
 csrf = CSRFProtect()
 
 CSRF_MESSAGE = "页面已过期或来源无法确认，请刷新页面后重新提交"

@@ -30,6 +30,10 @@ class SweepReport:
     expired_requests: int = 0
     waves: list[DispatchReport] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.expired_offers or self.expired_requests or any(w.wave for w in self.waves))
+
     def lines(self) -> list[str]:
         offered = sum(len(wave.offered) for wave in self.waves)
         return [

@@ -24,7 +24,10 @@ TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     ),
     JobStatus.CHANGES_REQUESTED: frozenset({JobStatus.PENDING_REVIEW, JobStatus.CLOSED}),
     JobStatus.REJECTED: frozenset(),
-    JobStatus.PUBLISHED: frozenset({JobStatus.FILLED, JobStatus.CLOSED, JobStatus.EXPIRED}),
+    # an edit that the posting checks send back to staff leaves search until it is approved
+    JobStatus.PUBLISHED: frozenset(
+        {JobStatus.FILLED, JobStatus.CLOSED, JobStatus.EXPIRED, JobStatus.PENDING_REVIEW}
+    ),
     # a filled, closed or expired job can be reposted: it goes through review again
     JobStatus.FILLED: frozenset({JobStatus.PENDING_REVIEW}),
     JobStatus.CLOSED: frozenset({JobStatus.PENDING_REVIEW}),

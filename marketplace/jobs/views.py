@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +17,7 @@ from marketplace.accounts.models import Role
 from marketplace.database import db_session
 from marketplace.employers.models import Verification
 from marketplace.interactions.models import InteractionEvent
+from marketplace.interactions.tracking import anonymous_id
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place
 from marketplace.search.filters import KIND_LABELS
@@ -26,7 +26,6 @@ from marketplace.seekers import services
 bp = Blueprint("jobs", __name__)
 log = logging.getLogger(__name__)
 
-ANONYMOUS_ID_KEY = "anon_id"
 JOB_STATUS_LABELS = {
     JobStatus.DRAFT.value: "草稿",
     JobStatus.PENDING_REVIEW.value: "待审核",
@@ -37,15 +36,6 @@ JOB_STATUS_LABELS = {
     JobStatus.CLOSED.value: "已停止招聘",
     JobStatus.EXPIRED.value: "已过期",
 }
-
-
-def anonymous_id() -> str:
-    """A random id for this browser (the interaction log's session id), kept in the session."""
-    value = session.get(ANONYMOUS_ID_KEY)
-    if not isinstance(value, str):
-        value = secrets.token_urlsafe(16)
-        session[ANONYMOUS_ID_KEY] = value
-    return value
 
 
 def _visible_job(job_id: int) -> Job:

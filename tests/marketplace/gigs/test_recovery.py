@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +18,7 @@ from sqlalchemy.orm import Session
 from marketplace.database import utcnow
 from marketplace.errors import ServiceUnavailable
 from marketplace.gigs import keys, queue, services, state
+from marketplace.gigs.models import GigRequest, RequestStatus
 from marketplace.gigs.queue import ClaimResult
 from marketplace.gigs.recovery import expected_state
 from tests.marketplace.gigs import factories
@@ -152,6 +158,48 @@ def test_the_expire_command_runs_one_sweep(app: Flask, session: Session, rds: re
     assert result.exit_code == 0, result.output
     assert "offers expired: 1" in result.output
     assert "requests expired (started with nobody hired): 1" in result.output
+
+
+def test_the_expire_worker_keeps_sweeping_until_stopped(
+    app: Flask, app_config: dict[str, Any], session: Session, rds: redis.Redis
+) -> None:
+    env = {
+        **os.environ,
+        "FLASK_APP": "marketplace:create_app",
+        "SECRET_KEY": "test",
+        "DATABASE_URL": app_config["DATABASE_URL"],
+        "REDIS_URL": app_config["REDIS_URL"],
+        "FTS5_PATH": app_config["FTS5_PATH"],
+    }
+    yesterday = utcnow() - timedelta(days=1)
+    factories.worker(session, rds, now=yesterday)
+    request = factories.request(session, rds, urgent=True, now=yesterday)  # overdue
+    session.commit()
+    flask = Path(sys.executable).with_name("flask")
+    worker = subprocess.Popen(  # our own CLI, fixed arguments
+        [str(flask), "gigs", "expire", "--every", "0.5"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            session.expire_all()
+            if session.get(GigRequest, request.id).status == RequestStatus.EXPIRED:
+                break
+            time.sleep(0.2)
+        expired = session.get(GigRequest, request.id).status == RequestStatus.EXPIRED
+        session.rollback()  # end the read transaction
+        time.sleep(1.5)  # a few empty sweeps more: the loop stays alive and quiet
+        assert worker.poll() is None
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=10)
+    assert expired, output
+    assert "offers expired: 1" in output
+    assert output.count("offers expired") == 1  # nothing printed for the empty sweeps
 
 
 def test_a_queue_reloaded_from_an_old_snapshot_is_rebuilt(

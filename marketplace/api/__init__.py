@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 for apps, kiosks and mini-programs, described by `openapi.py`."""

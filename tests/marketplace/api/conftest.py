@@ -1,0 +1,36 @@
+"""Fixtures for the API tests: CSRF protection on (as in production), a session, API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from marketplace.database import get_database
+from tests.marketplace.api.contract import ApiClient
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    session = get_database(app).session()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def api(app: Flask) -> ApiClient:
+    return ApiClient(app)
+
+
+@pytest.fixture
+def new_api(app: Flask) -> Callable[[], ApiClient]:
+    """Another client with its own cookies (a second phone, a kiosk)."""
+    return lambda: ApiClient(app)

@@ -1,0 +1,154 @@
+"""The applicant pipeline: the list, opening an application, moving it along, hires."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marketplace.interactions.models import Interaction
+from marketplace.jobs.models import Job
+from marketplace.seekers.models import Application, ApplicationEvent, ApplicationStatus
+from tests.marketplace import factories as shared
+from tests.marketplace.employers.conftest import Account
+from tests.marketplace.employers.helpers import application, seeker
+
+
+def _job_with_applicant(
+    session: Session, account: Account, **fields: object
+) -> tuple[Job, Application]:
+    job = shared.job(session, employer=account.employer, title="扇贝分拣工")
+    profile = seeker(
+        session,
+        name="王小明",
+        phone="13912345678",
+        desired_job="分拣工",
+        skills="分拣,叉车",
+        education="senior_high",
+        experience_years=3,
+    )
+    record = application(session, job, profile, **fields)
+    session.commit()
+    return job, record
+
+
+def _events(session: Session, record: Application) -> list[tuple[str | None, str, int | None]]:
+    session.expire_all()
+    return [
+        (event.from_status, event.to_status, event.user_id)
+        for event in session.scalars(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == record.id)
+            .order_by(ApplicationEvent.id)
+        )
+    ]
+
+
+def _status(session: Session, record: Application) -> str:
+    session.expire_all()
+    stored = session.get(Application, record.id)
+    assert stored is not None
+    return stored.status
+
+
+def test_the_list_shows_applicants_with_their_full_phone_and_new_ones_marked(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, _record = _job_with_applicant(session, account)
+    page = signed_in.get(f"/employer/jobs/{job.id}/applicants").get_data(as_text=True)
+    assert "王小明" in page
+    assert "13912345678" in page  # the job's employer calls them
+    assert "分拣工" in page
+    assert "分拣、叉车" in page
+    assert "高中" in page
+    assert "3 年" in page
+    assert "新申请" in page
+    assert 'class="is-new"' in page
+    dashboard = signed_in.get("/employer/").get_data(as_text=True)
+    assert "申请人 1 位" in dashboard
+    assert "1 位新申请" in dashboard
+
+
+def test_opening_an_application_marks_it_viewed_once(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    url = f"/employer/jobs/{job.id}/applicants/{record.id}"
+    page = signed_in.get(url).get_data(as_text=True)
+    assert "已查看" in page
+    signed_in.get(url)
+    assert _status(session, record) == ApplicationStatus.VIEWED
+    assert _events(session, record) == [("applied", "viewed", account.user.id)]
+
+
+def test_moving_an_application_to_interview_then_hired_records_each_step_and_the_hire(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    status_url = f"/employer/jobs/{job.id}/applicants/{record.id}/status"
+    assert signed_in.post(status_url, data={"to": "interview"}).status_code == 302
+    assert signed_in.post(status_url, data={"to": "hired"}).status_code == 302
+    assert _status(session, record) == ApplicationStatus.HIRED
+    assert _events(session, record) == [
+        ("applied", "interview", account.user.id),
+        ("interview", "hired", account.user.id),
+    ]
+    [hire] = session.scalars(select(Interaction)).all()
+    assert (hire.event, hire.job_id, hire.user_id) == ("hire", job.id, record.seeker.user_id)
+
+
+def test_an_invalid_move_is_refused_in_chinese_and_changes_nothing(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    status_url = f"/employer/jobs/{job.id}/applicants/{record.id}/status"
+    response = signed_in.post(status_url, data={"to": "hired"})
+    assert response.status_code == 409
+    assert "申请状态不能从“新申请”改为“已录用”" in response.get_data(as_text=True)
+    assert _status(session, record) == ApplicationStatus.APPLIED
+    assert _events(session, record) == []
+    assert signed_in.post(status_url, data={"to": "nonsense"}).status_code == 400
+    assert session.scalars(select(Interaction)).all() == []
+
+
+def test_a_final_result_cannot_be_changed(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account, status=ApplicationStatus.NOT_SUITABLE)
+    page = signed_in.get(f"/employer/jobs/{job.id}/applicants/{record.id}").get_data(as_text=True)
+    assert "已有最终结果" in page
+    response = signed_in.post(
+        f"/employer/jobs/{job.id}/applicants/{record.id}/status", data={"to": "interview"}
+    )
+    assert response.status_code == 409
+    assert _status(session, record) == ApplicationStatus.NOT_SUITABLE
+
+
+def test_a_withdrawn_application_is_read_only(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account, status=ApplicationStatus.WITHDRAWN)
+    page = signed_in.get(f"/employer/jobs/{job.id}/applicants/{record.id}").get_data(as_text=True)
+    assert "求职者已撤回此申请" in page
+    assert 'name="to"' not in page
+    response = signed_in.post(
+        f"/employer/jobs/{job.id}/applicants/{record.id}/status", data={"to": "interview"}
+    )
+    assert response.status_code == 409
+    assert "求职者已撤回此申请，不能再更改状态" in response.get_data(as_text=True)
+    assert _status(session, record) == ApplicationStatus.WITHDRAWN
+    assert _events(session, record) == []
+
+
+def test_a_walk_in_seeker_without_an_account_can_be_hired(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job = shared.job(session, employer=account.employer)
+    profile = seeker(session, with_account=False, name="李大姐")
+    record = application(session, job, profile, status=ApplicationStatus.INTERVIEW)
+    session.commit()
+    url = f"/employer/jobs/{job.id}/applicants/{record.id}/status"
+    assert signed_in.post(url, data={"to": "hired"}).status_code == 302
+    [hire] = session.scalars(select(Interaction)).all()
+    assert hire.user_id is None
+    assert hire.job_id == job.id

@@ -1,0 +1,440 @@
+"""The odd-job pages through the test client: real SQLite, real Redis, the real clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from marketplace import create_app
+from marketplace.accounts.models import Role, User
+from marketplace.database import get_database, utcnow
+from marketplace.gigs import keys, services
+from marketplace.gigs.dispatch import DispatchPolicy
+from marketplace.gigs.models import GigOffer, GigRequest, GigWorker, OfferStatus, PayUnit
+from marketplace.gigs.ranking import LOCAL_OFFSET
+from marketplace.places.models import ServicePoint
+from marketplace.seekers.models import SeekerProfile
+from tests.marketplace.accounts import factories as accounts
+from tests.marketplace.accounts.helpers import csrf_token, log_in
+from tests.marketplace.gigs import factories
+
+VILLAGE_0 = factories.VILLAGES[0.0]
+VILLAGE_3 = factories.VILLAGES[3.0]
+VILLAGE_6 = factories.VILLAGES[6.5]
+
+
+def person(session: Session, role: Role = Role.SEEKER, **fields: Any) -> User:
+    """A user who can log in (password accounts.PASSWORD); seekers get their profile."""
+    factories.places(session)
+    user = accounts.user(session, role, **fields)
+    if role == Role.SEEKER:
+        session.add(
+            SeekerProfile(
+                user_id=user.id, name=user.display_name, phone=user.phone, target_groups=[]
+            )
+        )
+    session.commit()
+    return user
+
+
+def signed_in(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    response = log_in(client, user.username, accounts.PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def worker_of(session: Session, rds: redis.Redis, user: User, place: str = VILLAGE_3) -> GigWorker:
+    profile = session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user.id))
+    assert profile is not None
+    return services.register_worker(
+        session, rds, profile.id, skills=["搬运", "装卸"], place_code=place
+    )
+
+
+def tomorrow_form(**fields: Any) -> dict[str, Any]:
+    """A request form for tomorrow 09:00–17:00 Weihai time in village 0."""
+    day = (utcnow() + LOCAL_OFFSET + timedelta(days=1)).date()
+    data: dict[str, Any] = {
+        "title": "码头卸货",
+        "skills": ["搬运"],
+        "place": VILLAGE_0,
+        "address": "俚岛码头 3 号泊位",
+        "work_date": day.isoformat(),
+        "start_time": "09:00",
+        "end_time": "17:00",
+        "pay_amount": "260",
+        "pay_unit": "day",
+        "headcount": "2",
+        "urgent": "y",
+    }
+    data.update(fields)
+    return data
+
+
+def offer_for(session: Session, worker: GigWorker) -> GigOffer:
+    session.expire_all()
+    offer = session.scalar(select(GigOffer).where(GigOffer.worker_id == worker.id))
+    assert offer is not None
+    return offer
+
+
+def test_a_worker_registers_and_pauses(app: Flask, session: Session, rds: redis.Redis) -> None:
+    user = person(session, phone="17055550123")
+    client = signed_in(app, user)
+    page = client.get("/gigs/worker").get_data(as_text=True)
+    assert 'value="水产加工"' in page
+    assert "俚岛镇" in page
+    assert "测试2村" in page
+
+    response = client.post(
+        "/gigs/worker",
+        data={
+            "skills": ["装卸", "搬运"],
+            "place": VILLAGE_3,
+            "days": ["1", "2", "3", "4", "5", "6"],
+            "available_from": "07:00",
+            "available_until": "18:00",
+            "rate_amount": "200",
+            "rate_unit": "day",
+        },
+    )
+    assert response.status_code == 303
+    worker = session.scalar(select(GigWorker).where(GigWorker.seeker.has(user_id=user.id)))
+    assert worker is not None
+    assert (worker.skills, worker.days, worker.rate_amount) == ("搬运,装卸", "123456", 200)
+    assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+    page = client.get("/gigs/worker").get_data(as_text=True)
+    assert "170****0123" in page
+    assert "17055550123" not in page
+
+    response = client.post(f"/gigs/workers/{worker.id}/pause", data={"paused": "1"})
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.get(GigWorker, worker.id).paused  # type: ignore[union-attr]
+    assert str(worker.id) not in rds.zrange(keys.WORKERS_GEO, 0, -1)
+    assert "已暂停" in client.get("/gigs/").get_data(as_text=True)
+    client.post(f"/gigs/workers/{worker.id}/pause", data={"paused": "0"})
+    assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+
+
+def test_bad_worker_input_says_why_in_chinese_and_saves_nothing(
+    app: Flask, session: Session
+) -> None:
+    client = signed_in(app, person(session))
+    response = client.post(
+        "/gigs/worker",
+        data={"place": VILLAGE_3, "days": ["1"], "rate_amount": "200", "rate_unit": ""},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "请至少选择一项技能" in page
+    assert "请同时填写期望工钱和单位" in page
+    assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
+
+
+def test_an_urgent_request_is_offered_accepted_and_counted(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER, display_name="俚岛水产")
+    seeker = person(session, phone="17066660001")
+    worker = worker_of(session, rds, seeker)
+    boss = signed_in(app, employer)
+
+    response = boss.post("/gigs/requests/new", data=tomorrow_form())
+    assert response.status_code == 303
+    gig = session.scalar(select(GigRequest))
+    assert gig is not None
+    assert gig.urgent
+    assert gig.requester_user_id == employer.id
+    assert response.headers["Location"].endswith(f"/gigs/requests/{gig.id}")
+    assert (gig.starts_at + LOCAL_OFFSET).hour == 9
+
+    hand = signed_in(app, seeker)
+    page = hand.get("/gigs/offers").get_data(as_text=True)
+    assert "码头卸货" in page
+    assert "260 元/天" in page
+    assert "测试1村" in page
+    assert "还剩 1" in page
+    assert " 秒" in page
+    assert "data-countdown" in page
+    offer = offer_for(session, worker)
+
+    response = hand.post(f"/gigs/offers/{offer.id}/accept", follow_redirects=True)
+    assert "接单成功" in response.get_data(as_text=True)
+    assert offer_for(session, worker).status == OfferStatus.ACCEPTED
+
+    status = boss.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
+    assert "已接单 1/2" in status
+    assert "17066660001" in status  # the requester sees the hired worker's number
+    assert 'data-refresh="5"' in status
+    assert "立即刷新" in status
+
+
+def test_the_status_page_says_when_the_circle_was_widened(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER)
+    worker_of(session, rds, person(session), place=VILLAGE_6)  # 6.5 km away
+    boss = signed_in(app, employer)
+    response = boss.post("/gigs/requests/new", data=tomorrow_form(headcount="1"))
+    assert response.status_code == 303
+    page = boss.get(response.headers["Location"]).get_data(as_text=True)
+    assert "5 公里内人数不足，已扩大到" in page
+    assert "已接单 0/1" in page
+    assert "当前派单范围" in page
+
+
+def test_bad_request_input_is_refused_and_nothing_is_posted(app: Flask, session: Session) -> None:
+    boss = signed_in(app, person(session, Role.EMPLOYER))
+    yesterday = (utcnow() + LOCAL_OFFSET - timedelta(days=1)).date().isoformat()
+    response = boss.post("/gigs/requests/new", data=tomorrow_form(end_time="08:00", headcount="0"))
+    page = response.get_data(as_text=True)
+    assert "结束时间须晚于开始时间" in page
+    assert "人数须在 1 到 200 之间" in page
+    response = boss.post("/gigs/requests/new", data=tomorrow_form(work_date=yesterday))
+    assert "开工时间须晚于现在" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(GigRequest)) == 0
+
+
+def _expired_offer(session: Session, rds: redis.Redis, worker: GigWorker) -> GigOffer:
+    """An urgent request dispatched ten minutes ago with one-minute offers."""
+    then = utcnow() - timedelta(minutes=10)
+    starts_at = utcnow() + timedelta(hours=3)
+    services.post_request(
+        session,
+        rds,
+        title="果园摘苹果",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        pay_amount=25,
+        pay_unit=PayUnit.HOUR,
+        headcount=1,
+        skills=["搬运"],
+        place_code=VILLAGE_0,
+        urgent=True,
+        requester_user_id=person(session, Role.EMPLOYER).id,
+        now=then,
+        policy=DispatchPolicy(offer_seconds=60),
+    )
+    return offer_for(session, worker)
+
+
+def test_accepting_an_expired_offer_is_refused_with_the_reason(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    seeker = person(session)
+    worker = worker_of(session, rds, seeker)
+    offer = _expired_offer(session, rds, worker)
+    hand = signed_in(app, seeker)
+    page = hand.get("/gigs/offers").get_data(as_text=True)
+    assert "现在没有待回复的派单" in page
+    assert "已过期" in page
+
+    response = hand.post(f"/gigs/offers/{offer.id}/accept", follow_redirects=True)
+    assert "没有成功：邀约已过期" in response.get_data(as_text=True)
+    assert offer_for(session, worker).status == OfferStatus.OFFERED  # the sweep expires it
+
+
+def test_someone_elses_offer_and_request_are_not_found(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER)
+    seeker = person(session)
+    worker = worker_of(session, rds, seeker)
+    signed_in(app, employer).post("/gigs/requests/new", data=tomorrow_form())
+    offer = offer_for(session, worker)
+    gig_id = offer.request_id
+
+    stranger = signed_in(app, person(session))
+    assert stranger.post(f"/gigs/offers/{offer.id}/accept").status_code == 404
+    assert stranger.post(f"/gigs/offers/{offer.id}/decline").status_code == 404
+    assert stranger.get(f"/gigs/requests/{gig_id}").status_code == 404
+    other_boss = signed_in(app, person(session, Role.EMPLOYER))
+    assert other_boss.get(f"/gigs/requests/{gig_id}").status_code == 404
+    assert other_boss.post(f"/gigs/requests/{gig_id}/cancel").status_code == 404
+    assert offer_for(session, worker).status == OfferStatus.OFFERED
+    assert "您没有权限" in stranger.get("/gigs/desk").get_data(as_text=True)
+
+
+def _station(session: Session) -> User:
+    factories.places(session)
+    point = ServicePoint(name="俚岛镇便民服务中心", level="town", place_code=factories.TOWN)
+    session.add(point)
+    session.flush()
+    return person(session, Role.STAFF, display_name="王站长", service_point_id=point.id)
+
+
+def test_the_desk_registers_a_walk_in_worker(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    desk = signed_in(app, staff)
+    assert "代办零工登记" in desk.get("/gigs/desk").get_data(as_text=True)
+    response = desk.post(
+        "/gigs/desk/workers/new",
+        data={
+            "name": "刘大姐",
+            "phone": "170 7777 0002",
+            "skills": ["水产加工"],
+            "place": VILLAGE_3,
+            "days": ["1", "2", "3", "4", "5", "6", "7"],
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    assert worker.seeker.user_id is None
+    assert worker.seeker.phone == "17077770002"
+    assert worker.registered_by_point_id == staff.service_point_id
+    assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+    page = desk.get("/gigs/desk").get_data(as_text=True)
+    assert "刘大姐" in page
+    assert "170****0002" in page
+    assert "17077770002" not in page
+
+
+def test_the_desk_posts_for_a_villager_and_accepts_for_a_walk_in(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    desk = signed_in(app, staff)
+    desk.post(
+        "/gigs/desk/workers/new",
+        data={
+            "name": "刘大姐",
+            "phone": "17077770003",
+            "skills": ["搬运"],
+            "place": VILLAGE_3,
+            "days": list("1234567"),
+        },
+    )
+    response = desk.post(
+        "/gigs/desk/requests/new",
+        data=tomorrow_form(contact_name="张大爷", contact_phone="17077770004", headcount="1"),
+    )
+    assert response.status_code == 303
+    gig = session.scalar(select(GigRequest))
+    assert gig is not None
+    assert (gig.service_point_id, gig.contact_name) == (staff.service_point_id, "张大爷")
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    offer = offer_for(session, worker)
+    assert "代为接单" in desk.get("/gigs/desk").get_data(as_text=True)
+    response = desk.post(
+        f"/gigs/offers/{offer.id}/accept", data={"next": "/gigs/desk"}, follow_redirects=True
+    )
+    assert "接单成功" in response.get_data(as_text=True)
+    assert "已接单 1/1" in desk.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
+
+
+@pytest.fixture
+def protected_app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    yield app
+    app.extensions["jiuye.database"].dispose()
+
+
+def test_a_gig_form_without_the_csrf_token_is_refused(protected_app: Flask) -> None:
+    session = get_database(protected_app).session()
+    try:
+        user = person(session)
+        client = protected_app.test_client()
+        token = csrf_token(client, "/login")
+        client.post(
+            "/login",
+            data={"login": user.username, "password": accounts.PASSWORD, "csrf_token": token},
+        )
+        data = {"skills": ["保洁"], "place": VILLAGE_3, "days": ["1"]}
+        response = client.post("/gigs/worker", data=data)
+        assert response.status_code == 400
+        assert "请刷新页面后重新提交" in response.get_data(as_text=True)
+        assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
+        refused = client.post("/gigs/requests/new", data=tomorrow_form())
+        assert refused.status_code == 400
+
+        token = csrf_token(client, "/gigs/worker")
+        response = client.post("/gigs/worker", data={**data, "csrf_token": token})
+        assert response.status_code == 303
+        assert session.scalar(select(func.count()).select_from(GigWorker)) == 1
+    finally:
+        session.close()
+
+
+def test_after_the_work_the_requester_completes_and_rates_each_worker(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER)
+    came, missed = (worker_of(session, rds, person(session)) for _ in range(2))
+    then = utcnow() - timedelta(hours=2)
+    gig = services.post_request(
+        session,
+        rds,
+        title="扇贝装箱",
+        starts_at=then + timedelta(hours=1),
+        ends_at=then + timedelta(hours=5),
+        pay_amount=30,
+        pay_unit=PayUnit.HOUR,
+        headcount=2,
+        place_code=VILLAGE_0,
+        urgent=True,
+        requester_user_id=employer.id,
+        now=then,
+    )
+    for worker in (came, missed):
+        services.accept_offer(session, rds, offer_for(session, worker).id, now=then)
+    boss = signed_in(app, employer)
+    page = boss.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
+    assert "确认完工" in page
+
+    response = boss.post(f"/gigs/requests/{gig.id}/complete", data={"no_shows": [str(missed.id)]})
+    assert response.status_code == 303
+    assert offer_for(session, came).status == OfferStatus.COMPLETED
+    assert offer_for(session, missed).status == OfferStatus.NO_SHOW
+    page = boss.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
+    assert "给干活的人打分" in page
+    assert "data-refresh" not in page  # closed: nothing left to watch
+
+    boss.post(f"/gigs/requests/{gig.id}/rate/{came.id}", data={"score": "6"})
+    response = boss.post(
+        f"/gigs/requests/{gig.id}/rate/{came.id}", data={"score": "4", "comment": "干活利索"}
+    )
+    assert "谢谢评价" in boss.get(response.headers["Location"]).get_data(as_text=True)
+    session.expire_all()
+    rated = session.get(GigWorker, came.id)
+    assert rated is not None
+    assert (rated.rating_count, rated.rating_sum) == (1, 4)
+    again = boss.post(
+        f"/gigs/requests/{gig.id}/rate/{came.id}", data={"score": "5"}, follow_redirects=True
+    )
+    assert "已经评价过了" in again.get_data(as_text=True)
+
+
+def test_the_requester_cancels_and_station_staff_may_watch_requests_of_their_area(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    employer = person(session, Role.EMPLOYER)
+    worker = worker_of(session, rds, person(session, phone="17088880005"))
+    boss = signed_in(app, employer)
+    location = boss.post("/gigs/requests/new", data=tomorrow_form()).headers["Location"]
+    services.accept_offer(session, rds, offer_for(session, worker).id)
+
+    station_page = signed_in(app, staff).get(location).get_data(as_text=True)
+    assert "已接单 1/2" in station_page
+    assert "170****0005" in station_page  # staff who did not post it see the number masked
+    assert "17088880005" not in station_page
+
+    gig_id = int(location.rsplit("/", 1)[1])
+    response = boss.post(f"/gigs/requests/{gig_id}/cancel", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "已取消" in page
+    assert offer_for(session, worker).status == OfferStatus.CANCELLED
