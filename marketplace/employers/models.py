@@ -35,6 +35,8 @@ class Employer(Base):
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
     verification: Mapped[str] = mapped_column(String(12), default=Verification.UNVERIFIED)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # why staff refused the registration, shown to the employer (empty once verified)
+    verification_note: Mapped[str | None] = mapped_column(Text)
     # set only by staff (see employers.services)
     is_key_enterprise: Mapped[bool] = mapped_column(Boolean, default=False)
     key_category: Mapped[str | None] = mapped_column(String(24))

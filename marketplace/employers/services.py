@@ -16,11 +16,14 @@ def _require_staff(actor: User) -> None:
         raise Forbidden("只有就业服务工作人员可以进行此操作")
 
 
-def verify_employer(session: Session, actor: User, employer: Employer, approve: bool) -> None:
-    """Approve or reject an employer's registration."""
+def verify_employer(
+    session: Session, actor: User, employer: Employer, approve: bool, note: str | None = None
+) -> None:
+    """Approve or reject an employer's registration (`note`: why it was refused)."""
     _require_staff(actor)
     employer.verification = Verification.VERIFIED if approve else Verification.REJECTED
     employer.verified_at = utcnow() if approve else None
+    employer.verification_note = None if approve else note
     session.add(employer)
 
 

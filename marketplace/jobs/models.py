@@ -46,6 +46,8 @@ class Job(Base):
         # an imported posting is identified by where it came from
         UniqueConstraint("source", "source_id"),
         Index("ix_jobs_status_published_at", "status", "published_at"),
+        # the pay check's reference: postings of one city (jobs.pay_reference)
+        Index("ix_jobs_city_status", "city", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

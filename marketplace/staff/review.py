@@ -248,9 +248,8 @@ def reject_employer(session: Session, actor: User, employer: Employer, reason: s
     """Refuse `employer`'s registration; the reason is required (the employer must know why)."""
     _require_employer(actor, employer)
     text = _reason(reason)
-    verify_employer(session, actor, employer, approve=False)
-    # Employer has no column for it yet: the reason goes to the log until it has one
-    log.info("employer %s rejected by user %s: %s", employer.id, actor.id, text)
+    verify_employer(session, actor, employer, approve=False, note=text)
+    log.info("employer %s rejected by user %s", employer.id, actor.id)
 
 
 # --- postings -----------------------------------------------------------------------------------

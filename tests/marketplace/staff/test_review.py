@@ -133,6 +133,9 @@ def test_rejecting_an_employer_needs_a_reason(session: Session, staff: User) -> 
     assert employer.verification == Verification.PENDING
     review.reject_employer(session, staff, employer, "营业执照名称与填写不符")
     assert employer.verification == Verification.REJECTED
+    assert employer.verification_note == "营业执照名称与填写不符"  # the employer is told why
+    review.approve_employer(session, staff, employer)
+    assert employer.verification_note is None
 
 
 def test_a_posting_of_an_unverified_employer_cannot_be_approved(
