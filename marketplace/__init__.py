@@ -38,12 +38,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from marketplace.accounts import auth
     from marketplace.accounts import views as account_views
     from marketplace.api import views as api_views
+    from marketplace.bases import views as bases_views
+    from marketplace.dashboard import views as dashboard_views
     from marketplace.employers import views as employer_views
+    from marketplace.events import views as events_views
     from marketplace.gigs import views as gig_views
     from marketplace.health import views as health_views
     from marketplace.home import views as home_views
     from marketplace.jobs import views as job_views
     from marketplace.jobs.display import pay_in_words
+    from marketplace.kiosk import views as kiosk_views
+    from marketplace.policies import views as policies_views
     from marketplace.search import engine as search_engine
     from marketplace.search import views as search_views
     from marketplace.seekers import views as seeker_views
@@ -65,5 +70,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(gig_views.bp)
     app.register_blueprint(api_views.bp)
+    app.register_blueprint(kiosk_views.bp)
+    app.register_blueprint(policies_views.bp)
+    app.register_blueprint(events_views.bp)
+    app.register_blueprint(bases_views.bp)
+    app.register_blueprint(dashboard_views.bp)
     app.add_template_filter(pay_in_words, "pay")
     return app

@@ -1,0 +1,1 @@
+"""Labour cooperation bases: vacancy digests (JSON feed, CSV, signed webhook) and recruits."""

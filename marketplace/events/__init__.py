@@ -1,0 +1,1 @@
+"""Recruitment events and campaigns: listings for seekers, management for staff and employers."""

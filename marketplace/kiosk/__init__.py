@@ -1,0 +1,1 @@
+"""Kiosk mode for shared touch terminals at service points (/kiosk)."""
