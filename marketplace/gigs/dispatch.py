@@ -56,8 +56,12 @@ class DispatchReport:
     note: str | None = None
 
 
-def widening_note(previous_km: float, radius_km: float) -> str:
-    return f"{previous_km:g} 公里内人数不足，已扩大到 {radius_km:g} 公里"
+def widening_note(previous_km: float, radius_km: float, found: int, wanted: int) -> str:
+    """Why the circle grew: how many free workers the first circle held against a wave's need."""
+    return (
+        f"{previous_km:g} 公里内可派的零工只有 {found} 位（本轮需 {wanted} 位），"
+        f"已扩大到 {radius_km:g} 公里"
+    )
 
 
 def nobody_note(radius_km: float) -> str:
@@ -71,15 +75,17 @@ def _search(
     wanted: int,
     policy: DispatchPolicy,
     exclude: set[int],
-) -> tuple[list[ranking.Candidate], float, float | None]:
+) -> tuple[list[ranking.Candidate], float, float | None, int]:
     """The best `wanted` free candidates, widening the circle until found or none is left.
 
-    Returns (candidates, radius used, radius started from when it widened).
+    Returns (candidates, radius used, radius started from when it widened, how many the
+    first circle held).
     """
     start = request.radius_km or policy.radii_km[0]
     steps = [radius for radius in policy.radii_km if radius >= start] or [start]
     rows: dict[int, GigWorker | None] = {}
     chosen: list[ranking.Candidate] = []
+    first: int | None = None
     for radius in steps:
         with records.queue_required():
             found = queue.candidates(client, request, radius)
@@ -90,10 +96,11 @@ def _search(
             if wid not in exclude and (worker := rows[wid]) is not None
         ]
         chosen = _drop_busy(client, request, ranking.rank(request, pairs, radius), wanted)
+        first = len(chosen) if first is None else first
         if len(chosen) >= wanted:
             break
     used = radius
-    return chosen, used, start if used > start else None
+    return chosen, used, start if used > start else None, first or 0
 
 
 def _load_workers(
@@ -167,12 +174,12 @@ def dispatch(
                 .where(SeekerProfile.user_id == request.requester_user_id)
             )
         )
-    chosen, radius, widened_from = _search(session, client, request, wanted, policy, exclude)
+    chosen, radius, widened_from, first = _search(session, client, request, wanted, policy, exclude)
     session.rollback()  # end the reads; the write starts with the request's row lock
     if not chosen:
         note = nobody_note(radius)
     elif widened_from is not None:
-        note = widening_note(widened_from, radius)
+        note = widening_note(widened_from, radius, first, wanted)
     else:
         note = None
     return _record_wave(session, client, report, chosen, radius, note, now, policy)

@@ -102,7 +102,9 @@ def test_a_worker_accepts_an_offer_and_the_requester_sees_one_of_two(
     # one worker nearby for two places: dispatch widened the circle, and says so
     assert status["dispatch"]["widened"] is True
     assert status["dispatch"]["radius_km"] == 12.0
-    assert status["dispatch"]["note"] == "5 公里内人数不足，已扩大到 12 公里"
+    assert (
+        status["dispatch"]["note"] == "5 公里内可派的零工只有 1 位（本轮需 6 位），已扩大到 12 公里"
+    )
 
     phone = _signed_in(new_api, worker_user)
     (offer,) = phone.get(f"{PREFIX}/gigs/offers").get_json()["offers"]

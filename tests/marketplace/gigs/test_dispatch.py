@@ -41,7 +41,9 @@ def test_too_few_within_5_km_widens_step_by_step_and_says_so(
     far = factories.worker(session, rds, km=15.0)
     request = factories.request(session, rds, headcount=1, urgent=True)
     assert request.radius_km == 12
-    assert request.dispatch_note == widening_note(5, 12) == "5 公里内人数不足，已扩大到 12 公里"
+    # one worker within 5 km, a wave of three wanted for one place
+    assert request.dispatch_note == widening_note(5, 12, 1, 3)
+    assert request.dispatch_note == "5 公里内可派的零工只有 1 位（本轮需 3 位），已扩大到 12 公里"
     offers = factories.offers_of(session, request.id)
     assert far.id not in offers
     assert len(offers) == 3
@@ -50,7 +52,7 @@ def test_too_few_within_5_km_widens_step_by_step_and_says_so(
             GigEvent.request_id == request.id, GigEvent.subject == "request"
         )
     ).all()
-    assert widening_note(5, 12) in notes
+    assert widening_note(5, 12, 1, 3) in notes
 
 
 def test_widening_stops_at_the_first_step_that_has_enough(
@@ -60,7 +62,8 @@ def test_widening_stops_at_the_first_step_that_has_enough(
         factories.worker(session, rds, km=km)
     factories.worker(session, rds, km=10.0)
     request = factories.request(session, rds, headcount=1, urgent=True)
-    assert (request.radius_km, request.dispatch_note) == (8, "5 公里内人数不足，已扩大到 8 公里")
+    assert request.radius_km == 8
+    assert request.dispatch_note == "5 公里内可派的零工只有 1 位（本轮需 3 位），已扩大到 8 公里"
 
 
 def test_nobody_within_the_widest_circle_is_recorded(session: Session, rds: redis.Redis) -> None:

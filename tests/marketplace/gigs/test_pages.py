@@ -188,7 +188,7 @@ def test_the_status_page_says_when_the_circle_was_widened(
     response = boss.post("/gigs/requests/new", data=tomorrow_form(headcount="1"))
     assert response.status_code == 303
     page = boss.get(response.headers["Location"]).get_data(as_text=True)
-    assert "5 公里内人数不足，已扩大到" in page
+    assert "5 公里内可派的零工只有" in page
     assert "已接单 0/1" in page
     assert "当前派单范围" in page
 
