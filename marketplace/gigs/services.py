@@ -106,6 +106,12 @@ def _pay(amount: float | None, unit: str | None, *, required: bool) -> None:
         raise ValidationError("报酬须大于零")
 
 
+def _with(on_behalf_note: str | None, note: str | None) -> str | None:
+    """An event note with who acted for a walk-in person (代办), if anyone."""
+    parts = [part for part in (note, on_behalf_note) if part]
+    return "；".join(parts) or None
+
+
 def register_worker(
     session: Session,
     client: redis.Redis,
@@ -124,6 +130,7 @@ def register_worker(
     phone_verified: bool = False,
     registered_by_point_id: int | None = None,
     actor: User | None = None,
+    on_behalf_note: str | None = None,
     now: datetime | None = None,
 ) -> GigWorker:
     """Register (or update) a person's odd-job availability; free, as the plan requires."""
@@ -171,7 +178,7 @@ def register_worker(
         now,
         from_status=before,
         worker_id=worker.id,
-        note="登记" if before is None else "更新登记",
+        note=_with(on_behalf_note, "登记" if before is None else "更新登记"),
         user_id=actor.id if actor else None,
     )
     session.commit()
@@ -246,6 +253,7 @@ def post_request(
     contact_name: str | None = None,
     contact_phone: str | None = None,
     actor: User | None = None,
+    on_behalf_note: str | None = None,
     now: datetime | None = None,
     policy: DispatchPolicy | None = None,
 ) -> GigRequest:
@@ -305,7 +313,7 @@ def post_request(
         RequestStatus.OPEN,
         now,
         request_id=request.id,
-        note="即时快招" if urgent else None,
+        note=_with(on_behalf_note, "即时快招" if urgent else None),
         user_id=actor.id if actor else None,
     )
     session.commit()

@@ -370,6 +370,7 @@ def _post(session: Session, user: User, form: RequestForm, desk: bool) -> GigReq
             "service_point_id": user.service_point_id,
             "contact_name": form.contact_name.data,
             "contact_phone": form.contact_phone.data,
+            "on_behalf_note": f"代办：{user.display_name}",
         }
     try:
         return services.post_request(
@@ -647,6 +648,7 @@ def desk_worker() -> Response | str:
                 profile.id,
                 registered_by_point_id=user.service_point_id,
                 actor=user,
+                on_behalf_note=f"代办：{user.display_name}",
                 **_availability(form),
             )
         except DomainError as error:

@@ -18,7 +18,14 @@ from marketplace.accounts.models import Role, User
 from marketplace.database import get_database, utcnow
 from marketplace.gigs import keys, services
 from marketplace.gigs.dispatch import DispatchPolicy
-from marketplace.gigs.models import GigOffer, GigRequest, GigWorker, OfferStatus, PayUnit
+from marketplace.gigs.models import (
+    GigEvent,
+    GigOffer,
+    GigRequest,
+    GigWorker,
+    OfferStatus,
+    PayUnit,
+)
 from marketplace.gigs.ranking import LOCAL_OFFSET
 from marketplace.places.models import ServicePoint
 from marketplace.seekers.models import SeekerProfile
@@ -296,6 +303,9 @@ def test_the_desk_registers_a_walk_in_worker(
     assert worker.seeker.phone == "17077770002"
     assert worker.registered_by_point_id == staff.service_point_id
     assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+    # the record says who registered the walk-in person
+    notes = session.scalars(select(GigEvent.note).where(GigEvent.worker_id == worker.id)).all()
+    assert f"登记；代办：{staff.display_name}" in notes
     page = desk.get("/gigs/desk").get_data(as_text=True)
     assert "刘大姐" in page
     assert "170****0002" in page
