@@ -13,8 +13,13 @@ export FLASK_APP := marketplace:create_app
 export JIUYE_DATA_DIR ?= $(abspath ../shared/data)
 
 # Debian packages the tests use: a Redis server and PostgreSQL 15 (started by the tests),
-# Chromium for the browser tests (driven by Playwright) and CJK fonts so pages render.
-TEST_DEBS := redis-server postgresql-15 chromium fonts-noto-cjk
+# Chromium for the browser tests (driven by Playwright), CJK and emoji fonts so pages render
+# (the kiosk's picture buttons are emoji). axe-core comes from npm (see `axe`): npm is not
+# listed here, as this machine's npm comes with a non-Debian nodejs that Debian's npm conflicts with.
+TEST_DEBS := redis-server postgresql-15 chromium fonts-noto-cjk fonts-noto-color-emoji
+# axe-core, injected into pages by the browser tests' accessibility audits (exact version)
+AXE_VERSION := 4.10.3
+AXE_STAMP := .cache/axe/.axe-core-$(AXE_VERSION)
 
 .PHONY: help
 help: ## List the targets
@@ -54,8 +59,16 @@ lint: install ## ruff (format and lint), mypy and import-linter
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+$(AXE_STAMP):
+	@command -v npm >/dev/null || { echo "need npm (Debian: apt-get install npm) to fetch axe-core"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+	touch $@
+
+.PHONY: axe
+axe: $(AXE_STAMP) ## Fetch axe-core (pinned) from the npm registry into .cache/axe for the audits
+
 .PHONY: test
-test: lint system-deps ## Lint, then run the whole test suite (SQLite and PostgreSQL, real Redis)
+test: lint system-deps axe ## Lint, then run the whole test suite (SQLite and PostgreSQL, real Redis)
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 .PHONY: bench
