@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.bases.cli import bases_cli
+    from marketplace.dashboard.cli import dashboard_cli
     from marketplace.demo.seed import demo_cli
     from marketplace.gigs.cli import gigs_cli
     from marketplace.jobs.check_cli import check_postings_command
@@ -23,3 +25,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(gigs_cli)
     app.cli.add_command(places_cli)
     app.cli.add_command(occupation_cli)
+    app.cli.add_command(bases_cli)
+    app.cli.add_command(dashboard_cli)

@@ -35,10 +35,23 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_BATCH_SIZE": 1000,
     # Days a posting created on the platform stays published before it expires.
     "JOB_TTL_DAYS": 60,
-    # the learned ranker reorders this many of the engine's best postings (page 1 to 10)
+    # The learned ranker reorders this many of the engine's best postings (page 1 to 10).
     "RERANK_DEPTH": 200,
     # Seconds a worker has to answer a 即时快招 offer before it expires and the next wave goes out.
     "GIG_OFFER_SECONDS": 120,
+    # Seconds a kiosk terminal waits without a touch before it forgets the visit and goes home.
+    "KIOSK_IDLE_SECONDS": 90,
+    # The site's public root (https://jiuye.example.gov.cn) for links in digests sent from the
+    # CLI; empty → pages use the request's root and the CLI writes relative links.
+    "PUBLIC_BASE_URL": "",
+    # Hours between vacancy digests pushed to each labour cooperation base.
+    "BASES_PUSH_INTERVAL_HOURS": 24,
+    # Seconds a base's webhook may take to answer before the push counts as failed (retried).
+    "BASES_WEBHOOK_TIMEOUT": 5.0,
+    # Vacancies in one digest (key enterprises first).
+    "BASES_DIGEST_LIMIT": 100,
+    # Market wage levels: a cell (occupation × district) is shown only above this many postings.
+    "WAGE_MIN_COUNT": 30,
     # WTForms CSRF protection on every form (tests that post forms fetch the token).
     "WTF_CSRF_ENABLED": True,
     # Cookies: HttpOnly always; Secure when served over HTTPS behind the proxy.
@@ -66,6 +79,12 @@ _ENVIRONMENT: dict[str, type] = {
     "JOB_TTL_DAYS": int,
     "RERANK_DEPTH": int,
     "GIG_OFFER_SECONDS": int,
+    "KIOSK_IDLE_SECONDS": int,
+    "PUBLIC_BASE_URL": str,
+    "BASES_PUSH_INTERVAL_HOURS": int,
+    "BASES_WEBHOOK_TIMEOUT": float,
+    "BASES_DIGEST_LIMIT": int,
+    "WAGE_MIN_COUNT": int,
     "SESSION_COOKIE_SECURE": bool,
     "LOG_LEVEL": str,
 }

@@ -30,7 +30,7 @@ from marketplace.gigs.models import (
 from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, withdraw
 from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
-from marketplace.places.models import Datum, Place
+from marketplace.places.models import Datum, Place, PlaceLevel
 from marketplace.seekers.models import SeekerProfile
 
 __all__ = [
@@ -110,6 +110,34 @@ def _with(on_behalf_note: str | None, note: str | None) -> str | None:
     """An event note with who acted for a walk-in person (代办), if anyone."""
     parts = [part for part in (note, on_behalf_note) if part]
     return "；".join(parts) or None
+
+
+def walk_in_profile(
+    session: Session, point_id: int | None, name: str, phone: str, place_code: str
+) -> SeekerProfile:
+    """The profile of a person without an account, registered at this point (found again by
+    phone there, else made); flushed only, so a refused registration rolls it back."""
+    place = session.get(Place, place_code)
+    if place is None:
+        raise ValidationError("请选择家住的村居")
+    profile = session.scalar(
+        select(SeekerProfile).where(
+            SeekerProfile.user_id.is_(None),
+            SeekerProfile.phone == phone,
+            SeekerProfile.registered_at_point_id == point_id,
+        )
+    )
+    if profile is None:
+        profile = SeekerProfile(
+            user_id=None, phone=phone, target_groups=[], registered_at_point_id=point_id
+        )
+        session.add(profile)
+    profile.name = name
+    village = place.level == PlaceLevel.VILLAGE
+    profile.home_village_code = place.code if village else None
+    profile.home_town_code = place.parent_code if village else place.code
+    session.flush()
+    return profile
 
 
 def register_worker(

@@ -49,7 +49,7 @@ from marketplace.gigs.models import (
 )
 from marketplace.gigs.ranking import LOCAL_OFFSET
 from marketplace.gigs.records import QUEUE_DOWN
-from marketplace.places.models import Place, PlaceLevel
+from marketplace.places.models import Place
 from marketplace.seekers.models import SeekerProfile
 
 bp = Blueprint("gigs", __name__, url_prefix="/gigs")
@@ -603,33 +603,6 @@ def desk() -> str:
     )
 
 
-def _walk_in_profile(session: Session, user: User, form: WalkInWorkerForm) -> SeekerProfile:
-    """The walk-in person's profile (found by phone at this point, else new); flushed only,
-    so it is rolled back with the registration if that is refused."""
-    place = session.get(Place, form.place.data)
-    if place is None:
-        raise NotFound("没有这个村居或镇街")
-    profile = session.scalar(
-        select(SeekerProfile).where(
-            SeekerProfile.user_id.is_(None),
-            SeekerProfile.phone == form.phone.data,
-            SeekerProfile.registered_at_point_id == user.service_point_id,
-        )
-    )
-    if profile is None:
-        profile = SeekerProfile(user_id=None, phone=form.phone.data, target_groups=[])
-        profile.registered_at_point_id = user.service_point_id
-        session.add(profile)
-    profile.name = form.name.data
-    if place.level == PlaceLevel.VILLAGE:
-        profile.home_village_code = place.code
-        profile.home_town_code = place.parent_code
-    else:
-        profile.home_town_code = place.code
-    session.flush()
-    return profile
-
-
 @bp.route("/desk/workers/new", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def desk_worker() -> Response | str:
@@ -641,7 +614,9 @@ def desk_worker() -> Response | str:
     form.place.choices = place_choices(session, point.place_code if point else None)
     if form.validate_on_submit():
         try:
-            profile = _walk_in_profile(session, user, form)
+            profile = services.walk_in_profile(
+                session, user.service_point_id, form.name.data, form.phone.data, form.place.data
+            )
             services.register_worker(
                 session,
                 _client(),

@@ -1,8 +1,11 @@
-"""How a job reads to people: pay in plain words (月薪 6000–8000 元, 日薪 200 元/天)."""
+"""How a job reads to people: pay in plain words (月薪 6000–8000 元, 日薪 200 元/天), its place."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from marketplace.jobs.models import Job
+from marketplace.places.models import Place
 
 _UNIT_WORDS = {
     "month": ("月薪", "元"),
@@ -44,3 +47,18 @@ def pay_in_words(job: Job) -> str:
     if job.salary_months and job.salary_months > 12:
         text += f" · {job.salary_months}薪"
     return text
+
+
+def place_words(session: Session, job: Job) -> str:
+    """County, town and village names, then the address; the posting's district when no codes."""
+    names = []
+    for code in (job.county_code, job.town_code, job.village_code):
+        place = session.get(Place, code) if code else None
+        if place is not None:
+            names.append(place.name)
+    if not names:
+        names = [name for name in (job.city, job.district) if name]
+    words = "".join(dict.fromkeys(names))
+    if job.address:
+        words = f"{words} {job.address}".strip()
+    return words or "地点未注明"

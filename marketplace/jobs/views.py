@@ -18,8 +18,8 @@ from marketplace.database import db_session
 from marketplace.employers.models import Verification
 from marketplace.interactions.models import InteractionEvent
 from marketplace.interactions.tracking import anonymous_id
+from marketplace.jobs.display import place_words
 from marketplace.jobs.models import Job, JobStatus
-from marketplace.places.models import Place
 from marketplace.search.filters import KIND_LABELS
 from marketplace.seekers import services
 
@@ -51,22 +51,6 @@ def _visible_job(job_id: int) -> Job:
         if not (owner or (user is not None and user.role == Role.STAFF)):
             abort(404)
     return job
-
-
-def _place_words(job: Job) -> str:
-    """County, town and village names, then the address; the posting's district when no codes."""
-    session = db_session()
-    names = []
-    for code in (job.county_code, job.town_code, job.village_code):
-        place = session.get(Place, code) if code else None
-        if place is not None:
-            names.append(place.name)
-    if not names:
-        names = [name for name in (job.city, job.district) if name]
-    words = "".join(dict.fromkeys(names))
-    if job.address:
-        words = f"{words} {job.address}".strip()
-    return words or "地点未注明"
 
 
 def _education_words(job: Job) -> str | None:
@@ -122,7 +106,7 @@ def detail(job_id: int) -> str:
         if job.status == JobStatus.PUBLISHED and not is_open
         else JOB_STATUS_LABELS.get(job.status, job.status),
         is_open=is_open,
-        place=_place_words(job),
+        place=place_words(db_session(), job),
         distance=services.distance_from_home(home, job),
         verified=job.employer.verification == Verification.VERIFIED,
         education=_education_words(job),

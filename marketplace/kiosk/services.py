@@ -31,7 +31,6 @@ from marketplace.jobs.display import pay_in_words
 from marketplace.places.models import Place, PlaceLevel, ServicePoint
 from marketplace.search.engine import SearchHolder
 from marketplace.search.services import search_jobs
-from marketplace.seekers.models import SeekerProfile
 
 log = logging.getLogger(__name__)
 
@@ -278,34 +277,6 @@ def places_here(session: Session, point: ServicePoint) -> list[Place]:
         .limit(200)
     )
     return list(rows)
-
-
-def walk_in_profile(
-    session: Session, point_id: int, name: str, phone: str, place_code: str
-) -> SeekerProfile:
-    """The profile of a person without an account, registered at this point (found again by
-    phone there, else made); flushed only, so a refused registration rolls it back."""
-    place = session.get(Place, place_code)
-    if place is None:
-        raise ValidationError("请选择家住的村居")
-    profile = session.scalar(
-        select(SeekerProfile).where(
-            SeekerProfile.user_id.is_(None),
-            SeekerProfile.phone == phone,
-            SeekerProfile.registered_at_point_id == point_id,
-        )
-    )
-    if profile is None:
-        profile = SeekerProfile(
-            user_id=None, phone=phone, target_groups=[], registered_at_point_id=point_id
-        )
-        session.add(profile)
-    profile.name = name
-    village = place.level == PlaceLevel.VILLAGE
-    profile.home_village_code = place.code if village else None
-    profile.home_town_code = place.parent_code if village else place.code
-    session.flush()
-    return profile
 
 
 # The hours a walk-in person picks with one touch: (label, from, until); None = any time.

@@ -41,11 +41,10 @@ from marketplace.gigs.dispatch import DispatchPolicy
 from marketplace.gigs.models import SKILLS, GigOffer, GigRequest, GigWorker, RequestStatus
 from marketplace.gigs.ranking import LOCAL_OFFSET
 from marketplace.gigs.records import QUEUE_DOWN
-from marketplace.jobs.display import pay_in_words
-from marketplace.jobs.models import Job, JobStatus
 
 # the job page's wording of a posting's place (private there; to move to jobs.display)
-from marketplace.jobs.views import _place_words as job_place_words
+from marketplace.jobs.display import pay_in_words, place_words
+from marketplace.jobs.models import Job, JobStatus
 from marketplace.kiosk import services
 from marketplace.kiosk.forms import DeviceForm, EnrollForm, KioskRequestForm, KioskWorkerForm
 from marketplace.places.models import Place, ServicePoint
@@ -300,7 +299,7 @@ def _job_facts(job: Job) -> dict[str, Any]:
         "who": job.employer.name if job.employer else "",
         "pay": pay_in_words(job),
         # the public job page's own words for the place (one wording for both screens)
-        "where": job_place_words(job),
+        "where": place_words(db_session(), job),
         "distance": services.distance_words(_km(job.lat, job.lng)),
         "when": None,
         "headcount": job.headcount,
@@ -406,7 +405,7 @@ def new_worker() -> Response | str:
     if form.validate_on_submit():
         _label, start, until = services.SHIFTS.get(form.shift.data, services.SHIFTS["all"])
         try:
-            profile = services.walk_in_profile(
+            profile = gigs.walk_in_profile(
                 database, device.service_point_id, form.name.data, form.phone.data, form.place.data
             )
             worker = gigs.register_worker(
