@@ -24,12 +24,15 @@ MODEL_KIND = "ranker"
 class Ranker:
     """Pointwise regression of the relevance grade (scikit-learn estimator conventions)."""
 
+    # Small trees with large leaves: on the dev set (grouped CV, depth 200) 7 leaves of at least
+    # 100 candidates, 100 rounds, lift NDCG@10 most (0.8371 → 0.8626) while no query loses more
+    # than 0.094; 15 leaves of 50 lifted less (0.8578) and cost one query 0.148.
     def __init__(
         self,
-        max_iter: int = 60,
+        max_iter: int = 100,
         learning_rate: float = 0.05,
-        max_leaf_nodes: int = 15,
-        min_samples_leaf: int = 50,
+        max_leaf_nodes: int = 7,
+        min_samples_leaf: int = 100,
         random_state: int = 0,
     ) -> None:
         self.max_iter = max_iter

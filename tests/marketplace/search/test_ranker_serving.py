@@ -16,20 +16,10 @@ from tests.marketplace.search.test_evaluation import row
 from tests.marketplace.test_importer import posting, write_csv
 
 WORDS = (
-    "焊工",
-    "电工",
-    "叉车",
-    "厨师",
-    "保洁",
-    "会计",
-    "仓管",
-    "木工",
-    "瓦工",
-    "司机",
-    "保安",
-    "油工",
-)
-PER_WORD = 16
+    "焊工", "电工", "叉车", "厨师", "保洁", "会计", "仓管", "木工", "瓦工", "司机",
+    "保安", "油工", "钳工", "车工", "铣工", "水工", "架子工", "花匠", "茶艺师", "面点师",
+)  # fmt: skip
+PER_WORD = 20  # enough candidates for the model's large leaves (at least 100 each)
 
 
 def corpus_rows() -> list[dict[str, str]]:
@@ -140,18 +130,19 @@ def test_search_pages_follow_the_instance_model_and_the_engine_without_one(
         session = get_database(app).session()
         rebuild_index(holder, session)
 
-        engine_page = search_jobs(holder, session, "焊工", limit=8)
+        half = PER_WORD // 2
+        engine_page = search_jobs(holder, session, "焊工", limit=half)
         assert not engine_page.reranked  # no model yet: the engine's order, no error
         assert all(hit.job.salary_min is None for hit in engine_page.hits)
 
         assert runner.invoke(args=["ranker", "train", *files]).exit_code == 0
-        first = search_jobs(holder, session, "焊工", limit=8)
-        second = search_jobs(holder, session, "焊工", offset=8, limit=8)
+        first = search_jobs(holder, session, "焊工", limit=half)
+        second = search_jobs(holder, session, "焊工", offset=half, limit=half)
         session.close()
 
     assert first.reranked
     assert all(hit.job.salary_min == 6000 for hit in first.hits)  # the paid ones rise
-    assert [hit.rank for hit in first.hits] == list(range(1, 9))
+    assert [hit.rank for hit in first.hits] == list(range(1, half + 1))
     # page two holds the rest, no posting twice
     assert all(hit.job.salary_min is None for hit in second.hits)
     assert not {h.job.id for h in first.hits} & {h.job.id for h in second.hits}
