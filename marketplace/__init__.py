@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from marketplace.jobs import views as job_views
     from marketplace.jobs.display import pay_in_words
     from marketplace.kiosk import views as kiosk_views
+    from marketplace.localtime import local_time
     from marketplace.policies import views as policies_views
     from marketplace.search import engine as search_engine
     from marketplace.search import views as search_views
@@ -76,4 +77,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(bases_views.bp)
     app.register_blueprint(dashboard_views.bp)
     app.add_template_filter(pay_in_words, "pay")
+    app.add_template_filter(local_time, "local")  # stored UTC → Beijing time
     return app

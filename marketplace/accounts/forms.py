@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 # the mypy ignore list in pyproject.toml and these ignores go.
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     Field,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -206,6 +208,17 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
         filters=[_strip],
         validators=[Optional(), Length(max=500)],
         description="多个技能用逗号分开，例如：叉车证, 电焊, Excel",
+    )
+    birth_date = DateField(
+        "出生日期",
+        validators=[Optional()],
+        description="用于匹配年龄相关的政策（如 16–24 岁青年），只有您和工作人员能看到",
+        render_kw={"autocomplete": "bday"},
+    )
+    graduation_year = IntegerField(
+        "毕业年份",
+        validators=[Optional(), NumberRange(min=1950, max=2100, message="请输入四位年份")],
+        description="最高学历的毕业年份，用于匹配毕业生政策",
     )
     education = SelectField(
         "学历",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from sqlalchemy import or_, select
@@ -244,6 +245,8 @@ class ProfileChanges:
     desired_kind: str | None = None
     home_town_code: str | None = None
     target_groups: list[str] = field(default_factory=list)
+    birth_date: date | None = None
+    graduation_year: int | None = None
 
 
 def split_skills(raw: str) -> list[str]:
@@ -273,6 +276,15 @@ def _validate(session: Session, changes: ProfileChanges) -> Place | None:
         raise ValidationError("期望薪资不能为负数")
     if low is not None and high is not None and low > high:
         raise ValidationError("期望薪资的最低值不能高于最高值")
+    today = utcnow().date()
+    if changes.birth_date is not None and not (
+        date(today.year - 100, 1, 1) <= changes.birth_date <= date(today.year - 14, 12, 31)
+    ):
+        raise ValidationError("出生日期不在合理范围内（年满 14 周岁）")
+    if changes.graduation_year is not None and not (
+        1950 <= changes.graduation_year <= today.year + 1
+    ):
+        raise ValidationError(f"毕业年份应在 1950–{today.year + 1} 之间")
     unknown = set(changes.target_groups) - set(TargetGroup)
     if unknown:
         raise ValidationError("人群选项无效")
@@ -304,6 +316,8 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> See
     has_pay = changes.expected_pay_min is not None or changes.expected_pay_max is not None
     profile.expected_pay_unit = changes.expected_pay_unit if has_pay else None
     profile.desired_kind = changes.desired_kind
+    profile.birth_date = changes.birth_date
+    profile.graduation_year = changes.graduation_year
     if town is None:
         profile.home_town_code = profile.home_county_code = None
     elif town.code != profile.home_town_code:

@@ -185,6 +185,8 @@ def _seeker_profile_page() -> Response | str:
         form.desired_kind.data = profile.desired_kind or ""
         form.home_town.data = profile.home_town_code or ""
         form.target_groups.data = list(profile.target_groups or [])
+        form.birth_date.data = profile.birth_date
+        form.graduation_year.data = profile.graduation_year
     if form.validate_on_submit():
         changes = services.ProfileChanges(
             desired_job=form.desired_job.data,
@@ -196,6 +198,8 @@ def _seeker_profile_page() -> Response | str:
             desired_kind=form.desired_kind.data,
             home_town_code=form.home_town.data,
             target_groups=list(form.target_groups.data or []),
+            birth_date=form.birth_date.data,
+            graduation_year=form.graduation_year.data,
         )
         try:
             services.update_profile(session, user, changes)

@@ -50,6 +50,7 @@ from marketplace.demo.catalog import (
 )
 from marketplace.employers.credit_code import ALPHABET, check_character
 from marketplace.employers.models import Employer, Verification
+from marketplace.events.demo import seed_events
 from marketplace.jobs.models import Job, JobKind, JobStatus
 from marketplace.jobs.services import change_status, set_pay
 from marketplace.places import weihai
@@ -513,6 +514,7 @@ def seed_demo(session: Session, jobs: int, seed: int, ttl_days: int) -> DemoResu
     session.flush()
     builder.applications(30)
     session.flush()
+    seed_events(session, builder.now)
     builder.tally.seekers = len(builder.seekers)
     return DemoResult(builder.tally, logins)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from marketplace.gigs.models import GigRequest, GigWorker
+from marketplace.localtime import LOCAL_OFFSET
 
 # Availability (days and hours) is stated in local time; SQL keeps naive UTC. China keeps
 # UTC+8 all year (no daylight saving), so a fixed offset is exact.
-LOCAL_OFFSET = timedelta(hours=8)
 
 # Weights of the score: being near matters most for a same-day odd job, then doing the
 # requested work, then having turned up before.

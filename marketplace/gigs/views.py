@@ -47,8 +47,8 @@ from marketplace.gigs.models import (
     RatingDirection,
     RequestStatus,
 )
-from marketplace.gigs.ranking import LOCAL_OFFSET
 from marketplace.gigs.records import QUEUE_DOWN
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Place
 from marketplace.seekers.models import SeekerProfile
 

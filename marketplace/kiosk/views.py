@@ -39,7 +39,6 @@ from marketplace.extensions import get_redis, redis_configured
 from marketplace.gigs import services as gigs
 from marketplace.gigs.dispatch import DispatchPolicy
 from marketplace.gigs.models import SKILLS, GigOffer, GigRequest, GigWorker, RequestStatus
-from marketplace.gigs.ranking import LOCAL_OFFSET
 from marketplace.gigs.records import QUEUE_DOWN
 
 # the job page's wording of a posting's place (private there; to move to jobs.display)
@@ -47,6 +46,7 @@ from marketplace.jobs.display import pay_in_words, place_words
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.kiosk import services
 from marketplace.kiosk.forms import DeviceForm, EnrollForm, KioskRequestForm, KioskWorkerForm
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Place, ServicePoint
 from marketplace.search.engine import get_search
 

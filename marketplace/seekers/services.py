@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from marketplace.database import utcnow
 from marketplace.errors import Conflict, NotFound
 from marketplace.interactions.models import Interaction, InteractionEvent
 from marketplace.jobs.models import Job, JobStatus
+from marketplace.localtime import LOCAL_OFFSET as CHINA_OFFSET
 from marketplace.places.models import Place
 from marketplace.seekers.models import (
     Application,
@@ -40,7 +41,6 @@ WITHDRAWABLE = frozenset(
     {ApplicationStatus.APPLIED, ApplicationStatus.VIEWED, ApplicationStatus.INTERVIEW}
 )
 # China Standard Time has had no daylight saving since 1991: a fixed offset is exact
-CHINA_OFFSET = timedelta(hours=8)
 
 
 class JobNotOpen(Conflict):

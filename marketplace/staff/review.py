@@ -21,6 +21,7 @@ from marketplace.employers.services import verify_employer
 from marketplace.errors import Conflict, Forbidden, ValidationError
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.jobs.services import change_status
+from marketplace.localtime import LOCAL_OFFSET
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ REVIEW_TARGET_HOURS = 24
 MAX_REASON_LENGTH = 500
 AUTO_PUBLISH_REASON = "单位核验通过，自动发布"
 # Staff read times in Beijing time; the database keeps naive UTC.
-LOCAL_OFFSET = timedelta(hours=8)
 
 
 class NotPending(Conflict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
@@ -169,6 +171,8 @@ def test_a_profile_is_saved_with_codes_and_the_towns_county(session: Session) ->
         ({"expected_pay_unit": "piece"}, "薪资单位"),
         ({"home_town_code": "371003"}, "家乡"),  # a county is not a town
         ({"target_groups": ["astronaut"]}, "人群"),
+        ({"birth_date": date(2030, 1, 1)}, "出生日期"),
+        ({"graduation_year": 1900}, "毕业年份"),
     ],
 )
 def test_profile_values_outside_the_lists_are_refused(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -68,6 +70,8 @@ def test_a_seeker_signs_up_is_logged_in_and_saves_a_profile(
             "desired_kind": "full_time",
             "home_town": "371082001",
             "target_groups": ["migrant_worker", "youth_16_24"],
+            "birth_date": "2004-05-20",
+            "graduation_year": "2022",
         },
     )
     assert response.status_code == 302
@@ -87,6 +91,9 @@ def test_a_seeker_signs_up_is_logged_in_and_saves_a_profile(
     assert profile.home_town_code == "371082001"
     assert profile.home_county_code == "371082"
     assert profile.target_groups == ["migrant_worker", "youth_16_24"]
+    # what the age and graduate policies need
+    assert profile.birth_date == date(2004, 5, 20)
+    assert profile.graduation_year == 2022
 
 
 def test_seeker_signup_shows_inline_errors_and_creates_nothing(

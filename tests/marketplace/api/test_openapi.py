@@ -1,13 +1,24 @@
-"""The OpenAPI document is kept in step with the code: same routes, same methods, sound refs."""
+"""The OpenAPI document is kept in step with the code: same routes, same methods, sound refs,
+a valid OpenAPI 3.1 document, closed objects."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
 
 from marketplace.api.openapi import document
-from tests.marketplace.api.contract import PREFIX, ApiClient, doc_path, errors, resolve
+from tests.marketplace.api.contract import (
+    DOCUMENT_URI,
+    PREFIX,
+    ApiClient,
+    doc_path,
+    errors,
+    registry,
+)
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -49,8 +60,9 @@ def test_path_parameters_match_the_routes() -> None:
 def test_every_reference_resolves_and_every_schema_is_used() -> None:
     doc = document()
     refs = set(_refs(doc))
+    resolver = registry(doc).resolver(DOCUMENT_URI)
     for ref in refs:
-        resolve(doc, ref)
+        assert isinstance(resolver.lookup(ref).contents, dict), ref
     assert {ref.rsplit("/", 1)[1] for ref in refs} == set(doc["components"]["schemas"])
 
 
@@ -75,14 +87,67 @@ def test_the_document_is_served(api: ApiClient) -> None:
     assert response.get_json() == document()
 
 
+def test_the_document_is_a_valid_openapi_3_1_document() -> None:
+    validate(document())  # raises OpenAPIValidationError, naming the place
+
+
+@pytest.mark.parametrize("name", sorted(document()["components"]["schemas"]))
+def test_every_schema_is_valid_json_schema_2020_12(name: str) -> None:
+    Draft202012Validator.check_schema(document()["components"]["schemas"][name])
+
+
+def _objects(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every (sub)schema that lists properties, with where it is."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        if "properties" in node:
+            found.append((where, node))
+        for key, value in node.items():
+            found += _objects(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _objects(value, f"{where}/{index}")
+    return found
+
+
+def test_every_object_is_closed() -> None:
+    doc = document()
+    objects = _objects(doc["components"]["schemas"], "#/components/schemas")
+    objects += _objects(doc["paths"], "#/paths")
+    assert objects
+    for where, schema in objects:
+        assert schema.get("additionalProperties") is False, where
+
+
+ERROR = ("components", "schemas", "Error")
+
+
 def test_the_checker_catches_an_undocumented_field() -> None:
     doc = document()
     error = {"error": {"code": "x", "message": "y"}}
-    schema = {"$ref": "#/components/schemas/Error"}
-    assert errors(doc, schema, error) == []
-    assert errors(doc, schema, {"error": {**error["error"], "extra": 1}}) == [
-        "$.error: undocumented field extra"
+    assert errors(doc, ERROR, error) == []
+    assert errors(doc, ERROR, {"error": {**error["error"], "extra": 1}}) == [
+        "$.error: Additional properties are not allowed ('extra' was unexpected)"
     ]
-    assert errors(doc, schema, {"error": {"code": 1, "message": "y"}}) == [
-        "$.error.code: 1 is not string"
+    assert errors(doc, ERROR, {"error": {"code": 1, "message": "y"}}) == [
+        "$.error.code: 1 is not of type 'string'"
     ]
+    assert errors(doc, ERROR, {"error": {"code": "x"}}) == [
+        "$.error: 'message' is a required property"
+    ]
+
+
+def test_the_checker_follows_references_and_checks_times_and_enums() -> None:
+    doc = document()
+    job = ("components", "schemas", "Posting")
+    found = errors(doc, job, {"id": 1, "title": "t", "kind": "nonsense", "posted_at": "yesterday"})
+    assert "$.kind: 'nonsense' is not one of" in " ".join(found)
+    assert "$.posted_at: 'yesterday' is not a 'date-time'" in found
+    assert "$: 'employer' is a required property" in found
+    bad_employer = {"id": 1, "name": "n", "verified": "yes", "key_enterprise": False}
+    assert "$.employer.verified: 'yes' is not of type 'boolean'" in errors(
+        doc, job, {"employer": bad_employer}
+    )
+    assert (
+        errors(doc, ("components", "schemas", "Session"), {"user": None, "csrf_token": "t"}) == []
+    )

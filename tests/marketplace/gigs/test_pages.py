@@ -26,7 +26,7 @@ from marketplace.gigs.models import (
     OfferStatus,
     PayUnit,
 )
-from marketplace.gigs.ranking import LOCAL_OFFSET
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import ServicePoint
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace.accounts import factories as accounts

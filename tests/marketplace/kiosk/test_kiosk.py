@@ -18,11 +18,11 @@ from marketplace.database import utcnow
 from marketplace.errors import Forbidden
 from marketplace.gigs import services as gig_services
 from marketplace.gigs.models import GigOffer, GigRequest, GigWorker, OfferStatus, PayUnit
-from marketplace.gigs.ranking import LOCAL_OFFSET
 from marketplace.jobs.models import JobStatus
 from marketplace.jobs.services import change_status
 from marketplace.kiosk import services
 from marketplace.kiosk.views import COOKIE
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Place, PlaceLevel, ServicePoint
 from marketplace.search.engine import get_search, rebuild_index
 from marketplace.seekers.models import SeekerProfile
