@@ -60,7 +60,10 @@ lint: install ## ruff (format and lint), mypy and import-linter
 	$(BIN)/lint-imports
 
 $(AXE_STAMP):
-	@command -v npm >/dev/null || { echo "need npm (Debian: apt-get install npm) to fetch axe-core"; exit 1; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing npm"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; \
+	  else echo "need npm (Debian: apt-get install npm) to fetch axe-core"; exit 1; fi; }
 	npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
 	touch $@
 
@@ -85,7 +88,7 @@ $(INSTANCE)/secret_key:
 .PHONY: setup
 setup: install $(INSTANCE)/secret_key ## Migrate, seed the demo, label occupations, build the search index
 	export SECRET_KEY=$$(cat $(INSTANCE)/secret_key); \
-	  $(BIN)/flask db upgrade && $(BIN)/flask demo seed && \
+	  $(BIN)/flask db upgrade && $(BIN)/flask policies load && $(BIN)/flask demo seed && \
 	  $(BIN)/flask occupation import --builtin && $(BIN)/flask occupation train && \
 	  $(BIN)/flask occupation label-jobs && $(BIN)/flask index rebuild
 
