@@ -5,8 +5,6 @@ Forms check what a person can fix on the page; services check again, since they 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,9 +35,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from indexer.education import EducationLevel
-from marketplace.accounts.services import MIN_PASSWORD_LENGTH, is_mobile, normalize_phone
+from marketplace.accounts.services import MIN_PASSWORD_LENGTH
 from marketplace.employers.credit_code import InvalidCreditCode, normalize_credit_code
+from marketplace.formfields import (
+    blank_as_none,
+    education_choices,
+    mobile_number,
+    phone_digits,
+    stripped,
+)
 from marketplace.jobs.models import JobKind
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.places.weihai import CITY_CODE
@@ -60,19 +64,6 @@ TARGET_GROUP_LABELS = {
     TargetGroup.DISABLED: "残疾人",
     TargetGroup.VETERAN: "退役军人",
 }
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _phone(value: Any) -> Any:
-    return normalize_phone(value) if isinstance(value, str) else value
-
-
-def _mobile(_form: FlaskForm, field: Field) -> None:
-    if field.data and not is_mobile(field.data):
-        raise ValidationError("请输入 11 位手机号码，例如 13912345678")
 
 
 def _password_fields() -> tuple[PasswordField, PasswordField]:
@@ -101,7 +92,7 @@ _AGREE = "我已阅读并同意《用户服务协议》和《隐私政策》"
 class LoginForm(FlaskForm):  # type: ignore[misc]  # untyped base
     login = StringField(
         "手机号或用户名",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请输入手机号或用户名"), Length(max=64)],
     )
     password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)])
@@ -113,13 +104,13 @@ class LoginForm(FlaskForm):  # type: ignore[misc]  # untyped base
 class SeekerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
     name = StringField(
         "姓名",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写姓名"), Length(max=40, message="姓名不超过 40 字")],
     )
     phone = StringField(
         "手机号",
-        filters=[_phone],
-        validators=[DataRequired("请填写手机号"), _mobile],
+        filters=[phone_digits],
+        validators=[DataRequired("请填写手机号"), mobile_number],
         description="用于登录和接收面试通知，不会公开显示",
     )
     password, confirm = _password_fields()
@@ -130,25 +121,25 @@ class SeekerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
 class EmployerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
     employer_name = StringField(
         "单位名称",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写单位名称"), Length(max=200)],
         description="与营业执照上的名称一致",
     )
     credit_code = StringField(
         "统一社会信用代码",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写统一社会信用代码")],
         description="18 位，见营业执照",
     )
     contact_name = StringField(
         "联系人",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写联系人姓名"), Length(max=80)],
     )
     phone = StringField(
         "手机号",
-        filters=[_phone],
-        validators=[DataRequired("请填写手机号"), _mobile],
+        filters=[phone_digits],
+        validators=[DataRequired("请填写手机号"), mobile_number],
         description="联系人手机号，用于登录",
     )
     password, confirm = _password_fields()
@@ -192,20 +183,16 @@ def town_choices(session: Session) -> list[SelectChoice]:
     return choices
 
 
-def _none_if_blank(value: Any) -> Any:
-    return value or None
-
-
 class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
     desired_job = StringField(
         "期望职位",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=80, message="期望职位不超过 80 字")],
         description="例如：叉车司机、外贸业务员",
     )
     skills = StringField(
         "技能",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=500)],
         description="多个技能用逗号分开，例如：叉车证, 电焊, Excel",
     )
@@ -222,13 +209,8 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     education = SelectField(
         "学历",
-        choices=[SelectChoice("", "请选择")]
-        + [
-            SelectChoice(level.code, level.label)
-            for level in EducationLevel
-            if level is not EducationLevel.NONE
-        ],
-        filters=[_none_if_blank],
+        choices=education_choices("请选择"),
+        filters=[blank_as_none],
         validate_choice=False,  # checked by the service, which knows the codes
     )
     pay_min = DecimalField(
@@ -251,13 +233,13 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
         "工作类型",
         choices=[SelectChoice("", "不限")]
         + [SelectChoice(str(kind), label) for kind, label in KIND_LABELS.items()],
-        filters=[_none_if_blank],
+        filters=[blank_as_none],
         validate_choice=False,
     )
     home_town = SelectField(
         "家乡（镇/街道）",
         choices=[],
-        filters=[_none_if_blank],
+        filters=[blank_as_none],
         validate_choice=False,  # the choices come from the database; the service checks the code
     )
     target_groups = CheckboxesField(

@@ -21,15 +21,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.bases.services import BaseFields
+from marketplace.formfields import stripped
 from marketplace.jobs.models import JobKind
 
 KIND_LABELS = {JobKind.FULL_TIME: "全职", JobKind.PART_TIME: "兼职", JobKind.ODD_JOB: "零工"}
 # lists are typed with commas (either width), 、 or spaces
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def split_list(text: str | None) -> list[str]:
@@ -55,19 +52,25 @@ def _prefixes(_form: Any, field: Any) -> None:
 
 class BaseForm(FlaskForm):  # type: ignore[misc]  # untyped base
     name = StringField(
-        "基地名称", filters=[_strip], validators=[DataRequired("请填写基地名称"), Length(max=120)]
+        "基地名称",
+        filters=[stripped],
+        validators=[DataRequired("请填写基地名称"), Length(max=120)],
     )
     province = StringField(
-        "所在省份", filters=[_strip], validators=[DataRequired("请填写省份"), Length(max=20)]
+        "所在省份",
+        filters=[stripped],
+        validators=[DataRequired("请填写省份"), Length(max=20)],
     )
     city = StringField(
-        "所在城市", filters=[_strip], validators=[DataRequired("请填写城市"), Length(max=40)]
+        "所在城市",
+        filters=[stripped],
+        validators=[DataRequired("请填写城市"), Length(max=40)],
     )
-    contact_name = StringField("联系人", filters=[_strip], validators=[Length(max=40)])
-    contact_phone = StringField("联系电话", filters=[_strip], validators=[Length(max=20)])
+    contact_name = StringField("联系人", filters=[stripped], validators=[Length(max=40)])
+    contact_phone = StringField("联系电话", filters=[stripped], validators=[Length(max=20)])
     occupation_prefixes = StringField(
         "职业编码前缀",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), _prefixes],
         description="按职业分类大典编码筛选，多个用逗号分隔，如 6-01, 6-05；留空不限",
     )
@@ -85,14 +88,14 @@ class BaseForm(FlaskForm):  # type: ignore[misc]  # untyped base
         description="按月折算；未写明薪资的职位不会推送给设了最低月薪的基地",
     )
     keywords = StringField(
-        "关键词", filters=[_strip], description="职位名称或描述含任一关键词即可，留空不限"
+        "关键词", filters=[stripped], description="职位名称或描述含任一关键词即可，留空不限"
     )
     districts = StringField(
-        "工作地区", filters=[_strip], description="区县名称，如 荣成市, 文登区；留空不限"
+        "工作地区", filters=[stripped], description="区县名称，如 荣成市, 文登区；留空不限"
     )
     webhook_url = StringField(
         "推送地址（Webhook）",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=500), _web_address],
         description="留空则只提供 JSON 订阅和 CSV 下载",
     )
@@ -130,7 +133,7 @@ class RecruitForm(FlaskForm):  # type: ignore[misc]  # untyped base
         validators=[Optional()],
         description="通过平台投递并已录用的，填申请编号；现场招用的留空并填姓名",
     )
-    person_name = StringField("姓名（现场招用）", filters=[_strip], validators=[Length(max=40)])
+    person_name = StringField("姓名（现场招用）", filters=[stripped], validators=[Length(max=40)])
     job_id = IntegerField("职位编号", validators=[Optional()])
-    note = TextAreaField("备注", filters=[_strip], validators=[Length(max=500)])
+    note = TextAreaField("备注", filters=[stripped], validators=[Length(max=500)])
     submit = SubmitField("记录")

@@ -5,8 +5,6 @@ Forms check what a person can fix on the page; the services in `postings` check 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,10 +27,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from indexer.education import EducationLevel
 from indexer.salary import SalaryUnit
 from marketplace.accounts.forms import KIND_LABELS
 from marketplace.employers.postings import MAX_EXPERIENCE, MAX_HEADCOUNT, PAY_CEILING
+from marketplace.formfields import blank_as_none, education_choices, stripped
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.places.weihai import CITY_CODE
 
@@ -43,14 +41,6 @@ PAY_UNIT_LABELS = {
     SalaryUnit.PIECE: "元/件",
     SalaryUnit.YEAR: "元/年",
 }
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _none_if_blank(value: Any) -> Any:
-    return value or None
 
 
 def county_choices(session: Session) -> list[SelectChoice]:
@@ -68,7 +58,7 @@ def county_choices(session: Session) -> list[SelectChoice]:
 class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
     title = StringField(
         "职位名称",
-        filters=[_strip],
+        filters=[stripped],
         validators=[
             DataRequired("请填写职位名称"),
             Length(max=200, message="职位名称不超过 200 字"),
@@ -82,7 +72,7 @@ class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     description = TextAreaField(
         "职位描述",
-        filters=[_strip],
+        filters=[stripped],
         validators=[
             DataRequired("请填写职位描述"),
             Length(max=5000, message="职位描述不超过 5000 字"),
@@ -114,13 +104,8 @@ class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     education = SelectField(
         "学历要求",
-        choices=[SelectChoice("", "不限")]
-        + [
-            SelectChoice(level.code, level.label)
-            for level in EducationLevel
-            if level is not EducationLevel.NONE
-        ],
-        filters=[_none_if_blank],
+        choices=education_choices("不限"),
+        filters=[blank_as_none],
         validate_choice=False,  # checked by the service, which knows the codes
     )
     experience_years = IntegerField(
@@ -133,30 +118,30 @@ class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     skills = StringField(
         "技能要求",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=500)],
         description="多个用逗号分开，例如：叉车证, 电焊",
     )
     benefits = StringField(
         "福利待遇",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=500)],
         description="多个用逗号分开，例如：五险一金, 包吃住",
     )
     county = SelectField(
         "工作地点（区县）",
         choices=[],
-        filters=[_none_if_blank],
+        filters=[blank_as_none],
         validate_choice=False,  # the choices come from the database; the service checks the code
     )
     district = StringField(
         "工作地点（区县）",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=40, message="不超过 40 字")],
     )
     address = StringField(
         "详细地址",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Optional(), Length(max=300, message="详细地址不超过 300 字")],
         description="镇（街道）、路名门牌或园区名称",
     )

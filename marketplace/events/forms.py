@@ -39,6 +39,7 @@ from marketplace.events.models import (
     EventKind,
     EventStatus,
 )
+from marketplace.formfields import stripped
 
 CAMPAIGN_KIND_LABELS = {
     CampaignKind.SPRING_BREEZE: "春风行动",
@@ -60,10 +61,6 @@ BOOTH_STATUS_LABELS = {
     BoothStatus.CONFIRMED: "已确认",
     BoothStatus.CANCELLED: "已取消",
 }
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class _LocalDateTimeField(DateTimeLocalField):  # type: ignore[misc]  # untyped base
@@ -111,7 +108,7 @@ class _CountField(IntegerField):  # type: ignore[misc]  # untyped base
 class CampaignForm(FlaskForm):  # type: ignore[misc]  # untyped base
     name = StringField(
         "名称",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写名称"), Length(max=120, message="名称不超过 120 字")],
         description="例如：2026 年春风行动",
     )
@@ -122,7 +119,9 @@ class CampaignForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     starts_on = _LocalDateField("开始日期", validators=[InputRequired("请填写开始日期")])
     ends_on = _LocalDateField("结束日期", validators=[InputRequired("请填写结束日期")])
-    description = TextAreaField("说明", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(
+        "说明", filters=[stripped], validators=[Optional(), Length(max=2000)]
+    )
     submit = SubmitField("保存")
 
     def validate_ends_on(self, field: DateField) -> None:
@@ -134,7 +133,7 @@ class CampaignForm(FlaskForm):  # type: ignore[misc]  # untyped base
 class EventForm(FlaskForm):  # type: ignore[misc]  # untyped base
     title = StringField(
         "活动名称",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写活动名称"), Length(max=200, message="不超过 200 字")],
     )
     campaign_id = _Select("所属专项活动", coerce=int, default=0)
@@ -158,24 +157,24 @@ class EventForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     venue = StringField(
         "举办地点",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Length(max=200)],
         description="线下活动必填",
     )
     link = StringField(
         "活动链接",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Length(max=500)],
         description="线上活动必填，以 https:// 开头",
     )
     is_campus = BooleanField("校园招聘")
     school = StringField(
         "学校名称",
-        filters=[_strip],
+        filters=[stripped],
         validators=[Length(max=120)],
         description="校园招聘必填，例如：山东大学（威海）",
     )
-    notes = TextAreaField("备注", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField("备注", filters=[stripped], validators=[Optional(), Length(max=2000)])
     submit = SubmitField("保存")
 
     def validate_ends_at(self, field: DateTimeLocalField) -> None:
@@ -216,7 +215,7 @@ class HeldForm(FlaskForm):  # type: ignore[misc]  # untyped base
 class CancelForm(FlaskForm):  # type: ignore[misc]  # untyped base
     reason = TextAreaField(
         "取消原因",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写取消原因"), Length(max=500, message="不超过 500 字")],
     )
     submit = SubmitField("取消活动")

@@ -6,8 +6,6 @@ Times on the forms are Weihai local time; the views convert them to the naive UT
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -34,7 +32,7 @@ from wtforms.validators import (
 )
 
 from marketplace.accounts.forms import CheckboxesField
-from marketplace.accounts.services import is_mobile, normalize_phone
+from marketplace.formfields import mobile_number, phone_digits, stripped
 from marketplace.gigs.models import SKILLS, PayUnit
 from marketplace.gigs.services import MAX_HEADCOUNT
 from marketplace.places.models import Place, PlaceLevel
@@ -56,19 +54,6 @@ DAY_LABELS = {
 }
 # every code of a place in Weihai starts with the city's first four digits
 WEIHAI_PREFIX = CITY_CODE[:4]
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _phone(value: Any) -> Any:
-    return normalize_phone(value) if isinstance(value, str) else value
-
-
-def _mobile(_form: FlaskForm, field: Field) -> None:
-    if field.data and not is_mobile(field.data):
-        raise ValidationError("请输入 11 位手机号码，例如 13912345678")
 
 
 def place_choices(session: Session, under: str | None = None) -> list[SelectChoice]:
@@ -152,13 +137,13 @@ class WalkInWorkerForm(WorkerForm):
 
     name = StringField(
         "姓名",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写姓名"), Length(max=40, message="姓名不超过 40 字")],
     )
     phone = StringField(
         "手机号",
-        filters=[_phone],
-        validators=[DataRequired("请填写手机号"), _mobile],
+        filters=[phone_digits],
+        validators=[DataRequired("请填写手机号"), mobile_number],
         description="只在接单后告诉发布人，其他人看到的是 138****5678",
     )
 
@@ -166,12 +151,12 @@ class WalkInWorkerForm(WorkerForm):
 class RequestForm(FlaskForm):  # type: ignore[misc]  # untyped base
     title = StringField(
         "干什么活",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写工作内容"), Length(max=120, message="不超过 120 字")],
         description="例如：码头卸货、果园摘苹果",
     )
     description = TextAreaField(
-        "补充说明", filters=[_strip], validators=[Optional(), Length(max=1000)]
+        "补充说明", filters=[stripped], validators=[Optional(), Length(max=1000)]
     )
     skills = CheckboxesField(
         "需要的技能（可不选）", choices=[SelectChoice(tag, tag) for tag in SKILLS]
@@ -182,7 +167,7 @@ class RequestForm(FlaskForm):  # type: ignore[misc]  # untyped base
         validators=[DataRequired("请选择干活的村居")],
         validate_choice=False,
     )
-    address = StringField("详细地点", filters=[_strip], validators=[Optional(), Length(max=200)])
+    address = StringField("详细地点", filters=[stripped], validators=[Optional(), Length(max=200)])
     work_date = DateField("哪天", validators=[InputRequired("请选择日期")])
     start_time = TimeField("几点开始", validators=[InputRequired("请填写开始时间")])
     end_time = TimeField("几点结束", validators=[InputRequired("请填写结束时间")])
@@ -220,11 +205,13 @@ class DeskRequestForm(RequestForm):
 
     contact_name = StringField(
         "用工人姓名",
-        filters=[_strip],
+        filters=[stripped],
         validators=[DataRequired("请填写用工人姓名"), Length(max=40)],
     )
     contact_phone = StringField(
-        "用工人手机号", filters=[_phone], validators=[DataRequired("请填写手机号"), _mobile]
+        "用工人手机号",
+        filters=[phone_digits],
+        validators=[DataRequired("请填写手机号"), mobile_number],
     )
 
 
@@ -239,5 +226,5 @@ class RatingForm(FlaskForm):  # type: ignore[misc]  # untyped base
         validators=[DataRequired("请选择 1 到 5 分")],
     )
     comment = StringField(
-        "评语（可不填）", filters=[_strip], validators=[Optional(), Length(max=200)]
+        "评语（可不填）", filters=[stripped], validators=[Optional(), Length(max=200)]
     )

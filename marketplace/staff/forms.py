@@ -6,13 +6,13 @@ Forms check what the staff member can fix on the page; staff.review checks again
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.employers.models import KeyCategory
+from marketplace.formfields import stripped
 from marketplace.staff.review import MAX_REASON_LENGTH
 
 KEY_CATEGORY_LABELS = {
@@ -22,10 +22,6 @@ KEY_CATEGORY_LABELS = {
 }
 # the hidden field's format: the submit time the reviewer saw, to the microsecond
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def stamp(moment: datetime | None) -> str:
@@ -56,7 +52,7 @@ class ReasonForm(FlaskForm):  # type: ignore[misc]  # untyped base
     submitted = HiddenField()
     reason = TextAreaField(
         "原因",
-        filters=[_strip],
+        filters=[stripped],
         validators=[
             DataRequired("请填写原因，单位会看到这段说明"),
             Length(max=MAX_REASON_LENGTH, message=f"原因不超过 {MAX_REASON_LENGTH} 字"),
