@@ -10,10 +10,13 @@ from indexer.queries import SearchQuery, boost_conditions
 from indexer.tokenizer import Tokenizer
 from marketplace.employers.models import Verification
 from marketplace.jobs.models import Job
-from matching.features import Candidate, QueryContext
+from matching.features import Candidate, QueryContext, Seeker
 
 
-def query_context(query: SearchQuery, text: str, tokenizer: Tokenizer) -> QueryContext:
+def query_context(
+    query: SearchQuery, text: str, tokenizer: Tokenizer, seeker: Seeker | None = None
+) -> QueryContext:
+    """The ranker's view of a query; `seeker` (a profile's wishes) when ranking for one person."""
     return QueryContext(
         words=tuple(group[0] for group in query.terms),
         compact_text="".join(tokenizer.normalize(text).split()),
@@ -21,6 +24,7 @@ def query_context(query: SearchQuery, text: str, tokenizer: Tokenizer) -> QueryC
         district=query.boost_district,
         kinds=tuple(value for name, value in boost_conditions(query.boosts) if name == "kind"),
         occupation_code=query.occupation_code,
+        seeker=seeker if seeker is not None else Seeker(),
     )
 
 

@@ -20,7 +20,7 @@ from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import SearchHolder
 from marketplace.search.ranking import candidates, query_context
 from matching.explain import reasons
-from matching.features import Candidate, featurize
+from matching.features import Candidate, Seeker, featurize
 from matching.ranker import Ranker, key_enterprises_first, model_order, model_scores
 
 
@@ -89,13 +89,16 @@ def search_jobs(
     ranker: Ranker | Literal["instance"] | None = INSTANCE_RANKER,
     depth: int | None = None,
     key_lift: bool = True,
+    seeker: Seeker | None = None,
     **filters: Any,
 ) -> SearchPage:
     """Retrieve a page of jobs for `text` and the filters, with snippets and reasons.
 
     In relevance order with words typed, the engine's best `depth` postings (RERANK_DEPTH) are
     reordered by the learned ranker when there is one; pages past them keep the engine's order.
-    Key-enterprise postings then rise within their relevance tier (`key_lift`).
+    Key-enterprise postings then rise within their relevance tier (`key_lift`). With `seeker`
+    (a profile's wishes) the features and reasons speak about that person: distance from their
+    home, pay fit, kind, occupation, skills.
     """
     query = build_query(holder, session, text, **filters)
     model = holder.ranker if isinstance(ranker, str) else ranker
@@ -119,7 +122,7 @@ def search_jobs(
     shown = [hit for hit in result.hits if hit.job_id in jobs]
     tokenizer = holder.tokenizer
     found = candidates([(jobs[hit.job_id], hit.score) for hit in shown], tokenizer, holder.engine)
-    rows = featurize(query_context(query, text, tokenizer), found, utcnow())
+    rows = featurize(query_context(query, text, tokenizer, seeker), found, utcnow())
     order = list(range(len(shown)))
     scores = model_scores(model, rows[:depth]) if reranking else None
     if scores is not None:

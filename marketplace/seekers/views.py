@@ -43,3 +43,31 @@ def withdraw(job_id: int) -> Response:
     database.commit()
     flash("申请已撤回", "success")
     return redirect(url_for("seekers.applications"))
+
+
+@bp.get("/me/recommendations")
+@role_required(Role.SEEKER)
+def recommendations() -> str:
+    """Jobs for the signed-in seeker from their own profile, each with why (only they see it)."""
+    # imported here so that this view is all this change adds to the module
+    from indexer.engines.base import SearchUnavailable
+    from marketplace.database import utcnow
+    from marketplace.errors import ServiceUnavailable
+    from marketplace.search.engine import get_search
+    from marketplace.search.filters import KIND_LABELS
+    from marketplace.seekers import recommend
+
+    profile = current_seeker_profile()
+    missing = recommend.what_to_fill_in(profile)
+    try:
+        # [] without touching the index when the profile has too little
+        hits = recommend.jobs_for(get_search(), db_session(), profile, utcnow())
+    except SearchUnavailable as error:
+        raise ServiceUnavailable("推荐服务暂时不可用，请稍后再试") from error
+    return render_template(
+        "seekers/recommendations.html",
+        hits=hits,
+        missing=missing,
+        profile=profile,
+        kind_labels=KIND_LABELS,
+    )
