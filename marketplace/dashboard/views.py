@@ -59,8 +59,9 @@ def _chart(table: Table) -> Markup:
     labels = [str(cell) for cell in table.column(0)]
     chart_id = f"chart-{table.name}"
     if table.name.startswith("vacancies-by-"):
-        series = [(table.headers[2], numbers(table.column(2)))]
-        series.append((table.headers[3], numbers(table.column(3))))
+        # the 15 largest groups are drawn; the table beside the chart holds them all
+        series = [(table.headers[2], numbers(table.column(2))[:15])]
+        series.append((table.headers[3], numbers(table.column(3))[:15]))
         svg = charts.grouped_bar_chart(chart_id, table.title, labels[:15], series)
     elif table.name == "gigs-by-week":
         svg = charts.grouped_bar_chart(

@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from marketplace.accounts.auth import current_employer, role_required, signed_in_user
 from marketplace.accounts.models import Role, User
 from marketplace.database import db_session, utcnow
-from marketplace.employers.models import Verification
+from marketplace.employers.models import Employer, Verification
 from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.events import services
 from marketplace.events.forms import (
@@ -110,8 +110,11 @@ def show(event_id: int) -> str:
         own_booth = session.scalar(
             select(Booth).where(Booth.event_id == event.id, Booth.employer_id == user.employer_id)
         )
+        employer = session.get(Employer, user.employer_id)
         can_register = (
-            event.status == EventStatus.PLANNED
+            employer is not None
+            and employer.verification == Verification.VERIFIED
+            and event.status == EventStatus.PLANNED
             and event.ends_at > utcnow()
             and (own_booth is None or own_booth.status == BoothStatus.CANCELLED)
         )
