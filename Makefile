@@ -92,6 +92,13 @@ setup: install $(INSTANCE)/secret_key ## Migrate, seed the demo, label occupatio
 	  $(BIN)/flask occupation import --builtin && $(BIN)/flask occupation train && \
 	  $(BIN)/flask occupation label-jobs && $(BIN)/flask index rebuild
 
+.PHONY: ranker
+ranker: install $(INSTANCE)/secret_key ## Train the search ranker on the dev judgments in ../shared (saved in instance/models/)
+	@test -f $(JIUYE_DATA_DIR)/jobs_jobhunting/jobs.csv || { echo "need $(JIUYE_DATA_DIR)/jobs_jobhunting/jobs.csv (set JIUYE_DATA_DIR)"; exit 1; }
+	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) $(BIN)/flask ranker train \
+	  --corpus $(JIUYE_DATA_DIR)/jobs_jobhunting/jobs.csv \
+	  --queries $(JIUYE_DATA_DIR)/../relevance/queries_dev.jsonl --qrels $(JIUYE_DATA_DIR)/../relevance/qrels_dev.tsv
+
 .PHONY: redis
 redis: install ## Start the embedded Redis server (its own process, unix socket in instance/)
 	@mkdir -p $(INSTANCE)
