@@ -150,7 +150,8 @@ def _print(results: list[VariantResult], per_query: bool) -> None:
                     f"MRR@10 {item.mrr10:.3f}\tR@100 {item.recall100:.3f}\t"
                     f"unjudged@10 {item.unjudged10}"
                 )
-    click.echo(f"{'':<20}" + "".join(f"{name:>10}" for name, _ in summaries))
+    width = max(10, *(len(name) + 2 for name, _ in summaries))
+    click.echo(f"{'':<20}" + "".join(f"{name:>{width}}" for name, _ in summaries))
     rows: list[tuple[str, list[str]]] = [
         ("NDCG@10", [f"{s.ndcg10:.4f}" for _, s in summaries]),
         ("MRR@10", [f"{s.mrr10:.4f}" for _, s in summaries]),
@@ -159,7 +160,7 @@ def _print(results: list[VariantResult], per_query: bool) -> None:
         ("key share of top 10", [f"{result.key_share:.3f}" for result in results]),
     ]
     for label, cells in rows:
-        click.echo(f"{label:<20}" + "".join(f"{cell:>10}" for cell in cells))
+        click.echo(f"{label:<20}" + "".join(f"{cell:>{width}}" for cell in cells))
 
 
 @contextmanager

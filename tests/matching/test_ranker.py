@@ -83,8 +83,8 @@ def test_cross_validation_scores_each_query_once_with_a_model_that_never_saw_it(
 
 
 def test_key_enterprises_rise_within_a_tier_and_never_past_it() -> None:
-    # engine scores: 10, 9.5 and 9.2 are one tier (within 10% of 10); 7 starts another
-    scores = [10.0, 9.5, 9.2, 7.0, 6.9]
+    # engine scores: 10, 9.9 and 9.85 are one tier (within 2% of 10); 7 starts another
+    scores = [10.0, 9.9, 9.85, 7.0, 6.9]
     is_key = [False, False, True, False, True]
 
     order = key_enterprises_first(scores, is_key, model=False)
@@ -93,5 +93,5 @@ def test_key_enterprises_rise_within_a_tier_and_never_past_it() -> None:
     # model scores: a 0.15-grade tier
     assert key_enterprises_first([2.0, 1.9, 1.5], [False, True, True], model=True) == [1, 0, 2]
     # a score above the tier's first (the synonym tier restarting) starts a new tier
-    assert key_enterprises_first([5.0, 4.8, 9.0], [False, False, True], model=False) == [0, 1, 2]
+    assert key_enterprises_first([5.0, 4.95, 9.0], [False, False, True], model=False) == [0, 1, 2]
     assert key_enterprises_first([], [], model=True) == []
