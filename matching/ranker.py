@@ -102,14 +102,22 @@ ENGINE_TIER = 0.02
 
 
 def key_enterprises_first(
-    scores: Sequence[float], is_key: Sequence[bool], *, model: bool
+    scores: Sequence[float],
+    is_key: Sequence[bool],
+    *,
+    model: bool,
+    wanted: Sequence[bool] | None = None,
 ) -> list[int]:
-    """Positions of an already ranked list with key-enterprise postings first in each tier.
+    """Positions of an already ranked list with key-enterprise postings first in each tier
+    (then, among those alike, the `wanted` ones: the kind of job a seeker asked for).
 
     A tier starts at a posting whose score is below the tier's first by more than the margin
-    (or above it: the engine's synonym tier restarts its scores); order within the key and
-    the other postings of a tier is kept.
+    (or above it: the engine's synonym tier restarts its scores); order is otherwise kept.
     """
+
+    def first(i: int) -> tuple[bool, bool]:
+        return (not is_key[i], not wanted[i] if wanted is not None else False)
+
     order: list[int] = []
     tier: list[int] = []
     for position, score in enumerate(scores):
@@ -117,8 +125,8 @@ def key_enterprises_first(
             top = scores[tier[0]]
             margin = MODEL_TIER if model else ENGINE_TIER * abs(top)
             if score < top - margin or score > top:
-                order.extend(sorted(tier, key=lambda i: not is_key[i]))
+                order.extend(sorted(tier, key=first))
                 tier = []
         tier.append(position)
-    order.extend(sorted(tier, key=lambda i: not is_key[i]))
+    order.extend(sorted(tier, key=first))
     return order

@@ -61,10 +61,13 @@ def build_query(holder: SearchHolder, session: Session, text: str, **filters: An
 
 
 def _key_enterprises_first(
-    order: list[int], found: list[Candidate], scores: npt.NDArray[np.float64] | None
+    order: list[int],
+    found: list[Candidate],
+    scores: npt.NDArray[np.float64] | None,
+    kind: str | None = None,
 ) -> list[int]:
-    """Lift key enterprises within each relevance tier: of the model's order over the
-    reranked part, of the engine's over the rest."""
+    """Lift key enterprises (then postings of the wanted `kind`) within each relevance tier:
+    of the model's order over the reranked part, of the engine's over the rest."""
     cut = len(scores) if scores is not None else 0
     lifted: list[int] = []
     for part, model in ((order[:cut], True), (order[cut:], False)):
@@ -73,7 +76,9 @@ def _key_enterprises_first(
             for i in part
         ]
         keys = [found[i].is_key_enterprise for i in part]
-        lifted.extend(part[i] for i in key_enterprises_first(ranked, keys, model=model))
+        wanted = [found[i].kind == kind for i in part] if kind else None
+        tiered = key_enterprises_first(ranked, keys, model=model, wanted=wanted)
+        lifted.extend(part[i] for i in tiered)
     return lifted
 
 
@@ -96,9 +101,9 @@ def search_jobs(
 
     In relevance order with words typed, the engine's best `depth` postings (RERANK_DEPTH) are
     reordered by the learned ranker when there is one; pages past them keep the engine's order.
-    Key-enterprise postings then rise within their relevance tier (`key_lift`). With `seeker`
-    (a profile's wishes) the features and reasons speak about that person: distance from their
-    home, pay fit, kind, occupation, skills.
+    Key-enterprise postings then rise within their relevance tier (`key_lift`), then postings
+    of the kind `seeker` wants. With `seeker` (a profile's wishes) the features and reasons
+    speak about that person: distance from their home, pay fit, kind, occupation, skills.
     """
     query = build_query(holder, session, text, **filters)
     model = holder.ranker if isinstance(ranker, str) else ranker
@@ -128,7 +133,7 @@ def search_jobs(
     if scores is not None:
         order = model_order(scores, found[:depth]) + order[depth:]
     if key_lift and query.sort == Sort.RELEVANCE and query.has_text:
-        order = _key_enterprises_first(order, found, scores)
+        order = _key_enterprises_first(order, found, scores, seeker.kind if seeker else None)
     if reranking:
         order = order[query.offset : query.offset + query.limit]
     words = sorted({word for group in query.terms for word in group})

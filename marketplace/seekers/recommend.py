@@ -22,14 +22,10 @@ from marketplace.search.services import JobHit, search_jobs
 from marketplace.seekers.models import Application, SeekerProfile
 from marketplace.seekers.services import home_point, job_is_open
 from matching.features import Seeker
-from matching.ranker import ENGINE_TIER
 
 # Jobs within this distance of home are recommended alone when there are enough of them;
 # otherwise the whole city's matches are (each still carrying its distance).
 NEAR_KM = 20.0
-# A posting of the kind the seeker wants counts this much more when engine scores decide
-# (the learned ranker weighs kind itself): a tie-break, never a filter.
-KIND_LIFT = 1.0 + ENGINE_TIER
 # applied-to jobs are left out after retrieval: fetch this many more, at most
 MAX_SKIPPED = 50
 
@@ -90,28 +86,6 @@ def _applied_job_ids(session: Session, profile: SeekerProfile) -> set[int]:
     )
 
 
-def _wanted_kind_first(hits: list[JobHit], kind: str | None) -> list[JobHit]:
-    """Let a wanted-kind posting pass an other-kind one just above it when its engine score,
-    lifted by KIND_LIFT, reaches it (and both are, or are not, key enterprises)."""
-    if not kind:
-        return hits
-    order = list(hits)
-    moved = True
-    while moved:
-        moved = False
-        for i in range(len(order) - 1):
-            above, below = order[i], order[i + 1]
-            if (
-                above.job.kind != kind
-                and below.job.kind == kind
-                and above.job.employer.is_key_enterprise == below.job.employer.is_key_enterprise
-                and below.score * KIND_LIFT >= above.score
-            ):
-                order[i], order[i + 1] = below, above
-                moved = True
-    return order
-
-
 def jobs_for(
     holder: SearchHolder,
     session: Session,
@@ -141,8 +115,8 @@ def jobs_for(
 
     def fetch(**extra: Any) -> list[JobHit]:
         page = search_jobs(holder, session, text, seeker=seeker, **{**filters, **extra})
-        kept = [hit for hit in page.hits if hit.job.id not in skip and job_is_open(hit.job, now)]
-        return kept if page.reranked else _wanted_kind_first(kept, seeker.kind)
+        # the wanted kind rises within each relevance tier (search_jobs, through `seeker`)
+        return [hit for hit in page.hits if hit.job.id not in skip and job_is_open(hit.job, now)]
 
     hits: list[JobHit] = []
     if home is not None:

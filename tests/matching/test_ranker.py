@@ -95,3 +95,14 @@ def test_key_enterprises_rise_within_a_tier_and_never_past_it() -> None:
     # a score above the tier's first (the synonym tier restarting) starts a new tier
     assert key_enterprises_first([5.0, 4.95, 9.0], [False, False, True], model=False) == [0, 1, 2]
     assert key_enterprises_first([], [], model=True) == []
+
+
+def test_within_a_tier_the_wanted_kind_follows_the_key_enterprises() -> None:
+    scores = [10.0, 9.9, 9.85, 7.0, 6.9]
+    is_key = [False, False, True, False, False]
+    wanted = [False, True, False, False, True]
+
+    order = key_enterprises_first(scores, is_key, model=False, wanted=wanted)
+
+    # key first, then the wanted kind, then the rest; never past the tier at 7.0
+    assert order == [2, 1, 0, 4, 3]
