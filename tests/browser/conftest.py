@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.browser.harness import (
     CHROMIUM_ARGS,
+    TIMEOUT_MS,
     VIEWPORTS,
     GunicornServer,
     artifacts_dir,
@@ -30,8 +31,6 @@ from tests.browser.harness import (
 )
 from tests.services import RedisServer, free_port
 
-# How long a Playwright action or `expect` waits before failing (milliseconds).
-TIMEOUT_MS = 10_000
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 

@@ -15,12 +15,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from marketplace import create_app
 from marketplace.database import upgrade
@@ -196,3 +197,51 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("手机号或用户名", exact=True).fill(username)
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
+
+
+# How long a Playwright action or `expect` waits before failing (milliseconds).
+TIMEOUT_MS = 10_000
+
+
+@contextmanager
+def person(
+    browser: Browser, base_url: str, viewport: str, name: str, like: Page | None = None
+) -> Iterator[Page]:
+    """Another person's own browser (own cookies, or those of `like`: the same person on another
+    device); on a failed step, a screenshot of their page."""
+    context = browser.new_context(
+        base_url=base_url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        storage_state=like.context.storage_state() if like is not None else None,
+        **VIEWPORTS[viewport],
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    except BaseException:
+        screenshot(page, f"failed/{name}")
+        raise
+    finally:
+        context.close()
+
+
+def screenshot_both_sizes(page: Page, name: str) -> None:
+    """Screenshot the page, then the same address in the other size, signed in the same way."""
+    screenshot(page, name)
+    other = "phone" if viewport_name(page) == "desktop" else "desktop"
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        storage_state=page.context.storage_state(),
+        **VIEWPORTS[other],
+    )
+    try:
+        twin = context.new_page()
+        twin.goto(page.url)
+        screenshot(twin, name)
+    finally:
+        context.close()

@@ -11,21 +11,18 @@ from __future__ import annotations
 import calendar
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.harness import VIEWPORTS, log_in, screenshot, viewport_name
+from tests.browser.harness import log_in, person, screenshot, screenshot_both_sizes
 
 pytestmark = pytest.mark.browser
 
 STAFF = ("staff", "staff-demo-2023")
 EMPLOYER = ("employer", "employer-demo-2023")
-TIMEOUT_MS = 10_000  # as tests/browser/conftest.py: how long an action or `expect` waits
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991: a fixed offset is exact
 BEIJING = timezone(timedelta(hours=8))
 # the demo leaves this district without a comprehensive event this month
@@ -41,43 +38,6 @@ def month_end(day: date) -> date:
 def local_input(moment: datetime) -> str:
     """What an <input type="datetime-local"> takes."""
     return moment.strftime("%Y-%m-%dT%H:%M")
-
-
-@contextmanager
-def person(browser: Browser, base_url: str, viewport: str, name: str) -> Iterator[Page]:
-    """Someone's own browser (own cookies); on a failed step, a screenshot of their page."""
-    context = browser.new_context(
-        base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **VIEWPORTS[viewport]
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    except BaseException:
-        screenshot(page, f"failed/campaign-{name}")
-        raise
-    finally:
-        context.close()
-
-
-def screenshot_both_sizes(page: Page, name: str) -> None:
-    """Screenshot the page, then the same address in the other size, signed in the same way."""
-    screenshot(page, name)
-    other = "phone" if viewport_name(page) == "desktop" else "desktop"
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        storage_state=page.context.storage_state(),
-        **VIEWPORTS[other],
-    )
-    try:
-        twin = context.new_page()
-        twin.goto(page.url)
-        screenshot(twin, name)
-    finally:
-        context.close()
 
 
 def white_on_white(page: Page) -> list[str]:
@@ -182,7 +142,7 @@ def test_staff_run_a_campaign_month_an_employer_takes_a_booth_and_the_public_see
         datetime.combine(first, time()),
     )
 
-    with person(browser, live_server, "desktop", "staff") as staff:
+    with person(browser, live_server, "desktop", "campaign-staff") as staff:
         staff.goto("/login")
         log_in(staff, *STAFF)
 
@@ -251,7 +211,7 @@ def test_staff_run_a_campaign_month_an_employer_takes_a_booth_and_the_public_see
         ).to_be_visible()
 
         # (3) the employer, at its own desk, finds the fair, takes a booth and shows a job
-        with person(browser, live_server, "desktop", "employer") as employer:
+        with person(browser, live_server, "desktop", "campaign-employer") as employer:
             employer.goto("/login")
             log_in(employer, *EMPLOYER)
             employer.goto("/events/")
@@ -297,7 +257,7 @@ def test_staff_run_a_campaign_month_an_employer_takes_a_booth_and_the_public_see
             unreadable += white_on_white(employer)
 
         # (5) anyone (not signed in, on a phone) finds the fair, the company and its job
-        with person(browser, live_server, "phone", "public") as public:
+        with person(browser, live_server, "phone", "campaign-public") as public:
             public.goto("/events/")
             listed = public.locator("li.event").filter(
                 has=public.get_by_role("link", name=fair, exact=True)

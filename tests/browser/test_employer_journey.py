@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from marketplace.employers.credit_code import check_character
-from tests.browser.harness import SEEKER, VIEWPORTS, log_in, screenshot, viewport_name
+from tests.browser.harness import SEEKER, log_in, person, screenshot, screenshot_both_sizes
 
 pytestmark = pytest.mark.browser
 
 STAFF = ("staff", "staff-demo-2023")
-TIMEOUT_MS = 10_000  # as tests/browser/conftest.py: how long an action or `expect` waits
 # the posting checks block a deposit charged to the seeker (《劳动合同法》第九条)
 BLOCKED_WORDS = "押金"
 DESCRIPTION = (
@@ -42,50 +39,6 @@ def new_credit_code() -> str:
 
 def new_phone() -> str:
     return f"139{secrets.randbelow(10**8):08d}"
-
-
-@contextmanager
-def person(
-    browser: Browser, base_url: str, viewport: str, name: str, like: Page | None = None
-) -> Iterator[Page]:
-    """Another person's own browser (own cookies, or those of `like`: the same person on another
-    device); on a failed step, a screenshot of their page."""
-    context = browser.new_context(
-        base_url=base_url,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        storage_state=like.context.storage_state() if like is not None else None,
-        **VIEWPORTS[viewport],
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    except BaseException:
-        screenshot(page, f"failed/employer-journey-{name}")
-        raise
-    finally:
-        context.close()
-
-
-def screenshot_both_sizes(page: Page, name: str) -> None:
-    """Screenshot the page, then the same address in the other size, signed in the same way."""
-    screenshot(page, name)
-    other = "phone" if viewport_name(page) == "desktop" else "desktop"
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        storage_state=page.context.storage_state(),
-        **VIEWPORTS[other],
-    )
-    try:
-        twin = context.new_page()
-        twin.goto(page.url)
-        screenshot(twin, name)
-    finally:
-        context.close()
 
 
 def fill_job_form(page: Page, title: str, description: str) -> None:
@@ -134,7 +87,7 @@ def test_employer_signs_up_is_verified_fixes_a_blocked_job_and_invites_an_applic
     screenshot(page, "journey/employer-dashboard-pending")
 
     # (2) staff finds the company among those waiting, checks its code and verifies it
-    with person(browser, live_server, "desktop", "staff") as staff:
+    with person(browser, live_server, "desktop", "employer-journey-staff") as staff:
         staff.goto("/login")
         log_in(staff, *STAFF)
         staff.goto("/staff/employers?status=pending")
@@ -177,7 +130,9 @@ def test_employer_signs_up_is_verified_fixes_a_blocked_job_and_invites_an_applic
     expect(page.get_by_role("main")).not_to_contain_text(word)
     expect(page.get_by_role("main")).to_contain_text("还没有发布职位")
     # the same blocked submit on a phone, for its screenshot (blocked again, nothing saved)
-    with person(browser, live_server, "phone", "employer-phone", like=page) as phone_page:
+    with person(
+        browser, live_server, "phone", "employer-journey-employer-phone", like=page
+    ) as phone_page:
         phone_page.goto("/employer/jobs/new")
         fill_job_form(phone_page, title, DESCRIPTION)
         phone_page.get_by_role("button", name="提交发布").click()
@@ -194,7 +149,7 @@ def test_employer_signs_up_is_verified_fixes_a_blocked_job_and_invites_an_applic
     screenshot(page, "journey/employer-dashboard-published")
 
     # ... and anyone searching for the title's word finds it
-    with person(browser, live_server, "phone", "seeker") as seeker:
+    with person(browser, live_server, "phone", "employer-journey-seeker") as seeker:
         hit = seeker.locator("ol.jobs > li").filter(has_text=word)
         for _attempt in range(SEARCH_WAIT_S * 2):
             seeker.goto(f"/search?q={quote(word)}")
