@@ -113,6 +113,12 @@ def salary_band(monthly_min: float | None, monthly_max: float | None) -> str | N
     return None
 
 
+# A relevance-ordered query of several words ranks every posting with any of them by BM25
+# when at most this many match; above it, postings with every word come first (FTS5 must
+# score each match, so a common word's thousands of postings are scored in bounded slices).
+# Both engines follow the same rule, so their orders agree.
+ALL_WORDS_FIRST_ABOVE = 3000
+
 # A posting in a place named in the query scores this many times more (never a filter).
 PLACE_BOOST = 1.5
 # A posting whose structured fields say what a query word says (日结 → paid by the day)

@@ -23,7 +23,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when normalisation or segmentation rules change: old indexes then read as stale.
-_RULES_VERSION = "3"
+_RULES_VERSION = "4"
 
 # Any word we add outranks splits into common words: a two-way split beats it only when
 # freq(a) * freq(b) exceeds about 1000 * 60M (jieba's total), which no real pair does.
@@ -80,11 +80,11 @@ _POSTING_WORDS = """
 """
 
 # Noise in titles and filler in descriptions. Deliberately short: 不/无/男/女/高薪 etc.
-# carry meaning for job search and stay.
+# carry meaning for job search and stay, and so does 招聘 (人事专员 招聘: the work itself).
 _STOP_WORDS = """
 的 了 和 与 及 以及 等 或 或者 并 并且 且 而 也 都 就 在 是 有 为 对 将 把 被 从 向 于 之 其 该
 此 这 那 个 我 你 您 他 她 我们 你们 我司 贵司 本公司 吗 呢 啊 吧 哦 呀
-招聘 急招 直招 诚聘 急聘 热招 诚招 高薪诚聘 代招 直聘 聘请 招募 急需 岗位 职位
+急招 直招 诚聘 急聘 热招 诚招 高薪诚聘 代招 直聘 聘请 招募 急需 岗位 职位
 """
 
 # Groups of words that a query for one of them should also find. Each word is in the dictionary.

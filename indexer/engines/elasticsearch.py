@@ -36,6 +36,7 @@ from indexer.engines.base import (
 )
 from indexer.geo import distance_km
 from indexer.queries import (
+    ALL_WORDS_FIRST_ABOVE,
     FACET_FIELDS,
     PLACE_BOOST,
     POSTING_BOOST,
@@ -251,13 +252,14 @@ class ElasticsearchEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         """One page of matching jobs in the query's order, the total, and facets if asked.
 
-        In relevance order, postings with every word come before postings with some of them
-        (as FTS5 ranks): the page is taken from the first tier, then continued from the second.
+        In relevance order, when more than `ALL_WORDS_FIRST_ABOVE` postings match any word,
+        postings with every word come before postings with some of them (as FTS5 ranks): the
+        page is taken from the first tier, then continued from the second.
         """
         tiers = relevance_tiers(query)
         with self._answering():
-            if not tiers:
-                response = self.client.search(index=self.alias, **search_request(query)).body
+            response = self.client.search(index=self.alias, **search_request(query)).body
+            if not tiers or response["hits"]["total"]["value"] <= ALL_WORDS_FIRST_ABOVE:
                 return _result(response, query)
             first = self.client.search(index=self.alias, **search_request(query, tiers[0])).body
             result = _result(first, query)

@@ -4,7 +4,9 @@ FTS5 computes bm25() for every row a MATCH returns, so a query with a word found
 the postings scores half the index. Here the rarest words (within a budget of documents)
 find the candidates, which are scored in full — BM25 is a sum over words, so the common
 words' share is added for them alone — and come first. Postings with common words only
-follow, scored a bounded slice at a time, newest first.
+follow, scored a bounded slice at a time, newest first. When few postings match any word
+(at most `ALL_WORDS_FIRST_ABOVE`), they are all scored at once in one BM25 order: that order
+measured better on the dev queries (NDCG@10 +0.013) than every-word postings first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.documents import TEXT_FIELDS
-from indexer.queries import PLACE_BOOST, POSTING_BOOST, SearchQuery, boost_conditions
+from indexer.queries import (
+    ALL_WORDS_FIRST_ABOVE,
+    PLACE_BOOST,
+    POSTING_BOOST,
+    SearchQuery,
+    boost_conditions,
+)
 
 # At most this many postings are scored at once (a tier or a slice of one).
 SCORE_BUDGET = 3000
@@ -59,14 +67,30 @@ def document_frequencies(connection: sqlite3.Connection, words: set[str]) -> dic
     return {str(term): int(doc) for term, doc in rows}
 
 
+def matched_at_most(
+    connection: sqlite3.Connection, match: str, where: list[str], params: list[Any], cap: int
+) -> int:
+    """How many postings the expression and filters match, counting no further than cap + 1."""
+    conditions = " AND ".join(["docs_fts MATCH ?", *where])
+    row = connection.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid "  # noqa: S608
+        f"WHERE {conditions} LIMIT {cap + 1})",
+        [match, *params],
+    ).fetchone()
+    return int(row[0])
+
+
 def plan(
     connection: sqlite3.Connection,
     query: SearchQuery,
     frequencies: Frequencies = document_frequencies,
+    where: list[str] | None = None,
+    params: list[Any] | None = None,
 ) -> list[Tier]:
     """The tiers that answer a relevance-ordered text query, best first.
 
-    Postings with every word come first; then those with some of the words. A tier whose
+    At most `ALL_WORDS_FIRST_ABOVE` postings with any word: one tier, all scored. More:
+    postings with every word come first; then those with some of the words. A tier whose
     postings exceed the scoring budget is scored in newest-first slices.
     """
     frequency = frequencies(connection, {alt for group in query.terms for alt in group})
@@ -79,6 +103,10 @@ def plan(
         # the rarest word bounds what AND can match
         smallest = min(size([group]) for group in query.terms)
         return [Tier(everything, bounded=smallest > SCORE_BUDGET)]
+    anything = expression(query.terms, "any", query.exclude)
+    cap = ALL_WORDS_FIRST_ABOVE
+    if matched_at_most(connection, anything, where or [], params or [], cap) <= cap:
+        return [Tier(anything)]
     every_word = expression(query.terms, "all", ())
     some_words = f"({expression(query.terms, 'any', query.exclude)}) NOT ({every_word})"
     smallest = min(size([group]) for group in query.terms)
@@ -99,7 +127,7 @@ def ranked_page(
     """The page [offset, offset + limit) of the query's postings in relevance order."""
     rows: list[Row] = []
     skip = query.offset
-    for tier in plan(connection, query, frequencies):
+    for tier in plan(connection, query, frequencies, where, params):
         for scored in _tier_slices(connection, query, tier, where, params, distance):
             if skip >= len(scored):
                 skip -= len(scored)

@@ -15,6 +15,8 @@ import pytest
 
 from indexer.documents import JobRecord, job_document
 from indexer.education import EducationLevel
+from indexer.engines import elasticsearch as elasticsearch_engine
+from indexer.engines import fts5_ranking
 from indexer.engines.base import SearchEngine, SearchResult, SearchUnavailable
 from indexer.geo import distance_km
 from indexer.queries import GeoPoint, PayFilter, SearchQuery, Sort
@@ -137,9 +139,7 @@ def test_match_all_needs_every_word_and_any_needs_one(
     assert everything.total == 1
 
 
-def test_postings_with_every_word_rank_before_postings_with_some(
-    engine: SearchEngine, tokenizer: Tokenizer
-) -> None:
+def _every_word_and_one_word(engine: SearchEngine, tokenizer: Tokenizer) -> SearchQuery:
     build(
         engine,
         tokenizer,
@@ -152,7 +152,28 @@ def test_postings_with_every_word_rank_before_postings_with_some(
         # other postings, so that both words are rare enough to weigh
         *(job(n, title) for n, title in enumerate(["保安", "司机", "保洁员", "焊工"] * 2, 3)),
     )
-    query = words(tokenizer, "电工 厨师")
+    return words(tokenizer, "电工 厨师")
+
+
+def test_few_matches_rank_by_bm25_over_any_word(engine: SearchEngine, tokenizer: Tokenizer) -> None:
+    query = _every_word_and_one_word(engine, tokenizer)
+
+    result = engine.search(query)
+
+    assert ids(result) == [2, 1]
+    assert [hit.score for hit in result.hits] == sorted(
+        (hit.score for hit in result.hits), reverse=True
+    )
+    assert ids(engine.search(replace(query, offset=1, limit=5))) == [1]
+
+
+def test_many_matches_put_postings_with_every_word_first(
+    engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = _every_word_and_one_word(engine, tokenizer)
+    # two matches count as many here
+    for module in (fts5_ranking, elasticsearch_engine):
+        monkeypatch.setattr(module, "ALL_WORDS_FIRST_ABOVE", 1)
 
     result = engine.search(query)
     by_bm25 = {hit.job_id: hit.score for hit in result.hits}

@@ -43,7 +43,7 @@ def test_text_of_only_punctuation_has_no_tokens(tokenizer: Tokenizer) -> None:
 @pytest.mark.parametrize(
     ("text", "token"),
     [
-        ("招聘C1司机", "c1"),
+        ("急招C1司机", "c1"),
         ("持A2驾照优先", "a2"),
         ("会PLC编程", "plc"),
         ("CNC操作", "cnc"),
@@ -62,7 +62,7 @@ def test_certificates_and_skills_stay_one_token(
 
 
 def test_licence_class_and_job_are_separate_tokens(tokenizer: Tokenizer) -> None:
-    assert tokenizer.tokenize("招聘C1司机") == ["c1", "司机"]
+    assert tokenizer.tokenize("急招C1司机") == ["c1", "司机"]
 
 
 def test_latin_words_are_never_split_inside(tokenizer: Tokenizer) -> None:
@@ -131,8 +131,15 @@ def test_query_terms_without_synonyms_offer_the_token_alone(tokenizer: Tokenizer
 
 
 def test_query_terms_are_distinct_and_in_order(tokenizer: Tokenizer) -> None:
-    terms = tokenizer.query_terms("招聘普工 保洁 普工")
+    terms = tokenizer.query_terms("急招普工 保洁 普工")
     assert [term.token for term in terms] == ["普工", "保洁"]
+
+
+def test_hiring_is_searchable_work_while_hiring_slogans_are_not(tokenizer: Tokenizer) -> None:
+    # 招聘 names the work of a recruiter (人事专员 招聘); 急招, 诚聘 only shout
+    assert "招聘" in tokenizer.tokenize("人事专员 招聘")
+    assert tokenizer.tokenize("诚聘 急招 人事专员")[-1] == "人事专员"
+    assert not {"诚聘", "急招"} & set(tokenizer.tokenize("诚聘 急招 人事专员"))
 
 
 @pytest.mark.parametrize(
