@@ -121,50 +121,66 @@ def featurize(
     query: QueryContext, candidates: Sequence[Candidate], now: datetime
 ) -> npt.NDArray[np.float64]:
     """The feature matrix (len(candidates) × len(FEATURES)) for one query's candidates."""
-    rows = np.full((len(candidates), len(FEATURES)), np.nan, dtype=np.float64)
-    if not candidates:
+    return featurize_pairs([(query, c) for c in candidates], now)
+
+
+def featurize_pairs(
+    pairs: Sequence[tuple[QueryContext, Candidate]], now: datetime
+) -> npt.NDArray[np.float64]:
+    """The feature matrix for (query, candidate) pairs, one row each, in one pass.
+
+    `featurize` is the one-query case. Pairs with their own queries serve the other direction:
+    one posting against many seekers, each asking with their own wishes. The engine score's
+    share is taken over all the pairs, as over one query's candidates.
+    """
+    rows = np.full((len(pairs), len(FEATURES)), np.nan, dtype=np.float64)
+    if not pairs:
         return rows
-    best = max((c.engine_score for c in candidates), default=0.0) or 1.0
+    best = max((c.engine_score for _q, c in pairs), default=0.0) or 1.0
+    for i, (query, c) in enumerate(pairs):
+        rows[i] = _row(query, c, best, now)
+    return rows
+
+
+def _row(query: QueryContext, c: Candidate, best: float, now: datetime) -> tuple[float, ...]:
     words = set(query.words)
     seeker = query.seeker
     origin = (seeker.lat, seeker.lng) if seeker.lat is not None else (query.lat, query.lng)
     wanted_kinds = set(query.kinds) | ({seeker.kind} if seeker.kind else set())
     wanted_code = query.occupation_code or seeker.occupation_code
-    for i, c in enumerate(candidates):
-        title = set(c.title_words)
-        distance = (
-            distance_km(c.lat, c.lng, origin[0], origin[1])
-            if origin[0] is not None and origin[1] is not None
-            else None
-        )
-        rows[i] = (
-            c.engine_score,
-            c.engine_score / best,
-            1.0 / max(c.engine_rank, 1),
-            len(words & title) / len(words) if words else math.nan,
-            len(words & (c.words | title)) / len(words) if words else math.nan,
-            1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
-            float(len(c.title_words)),
-            _occupation(wanted_code, c.occupation_code),
-            len(seeker.skills & c.skills) / len(seeker.skills) if seeker.skills else math.nan,
-            math.nan if distance is None else distance,
-            1.0
-            if (query.city and c.city == query.city)
-            or (query.district and c.district == query.district)
-            else 0.0,
-            _overlap(c.monthly_min, c.monthly_max, seeker.pay_min, seeker.pay_max),
-            0.0 if c.monthly_min is None and c.monthly_max is None else 1.0,
-            math.nan
-            if seeker.education_level is None or c.education_level is None
-            else float(seeker.education_level >= c.education_level),
-            math.nan
-            if seeker.experience_years is None or c.experience_years is None
-            else float(seeker.experience_years >= c.experience_years),
-            math.nan if not wanted_kinds or c.kind is None else float(c.kind in wanted_kinds),
-            math.nan
-            if c.published_at is None
-            else max((now - c.published_at).total_seconds() / 86400, 0.0),
-            float(c.is_key_enterprise),
-            float(c.employer_verified),
-        )
-    return rows
+    title = set(c.title_words)
+    distance = (
+        distance_km(c.lat, c.lng, origin[0], origin[1])
+        if origin[0] is not None and origin[1] is not None
+        else None
+    )
+    return (
+        c.engine_score,
+        c.engine_score / best,
+        1.0 / max(c.engine_rank, 1),
+        len(words & title) / len(words) if words else math.nan,
+        len(words & (c.words | title)) / len(words) if words else math.nan,
+        1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
+        float(len(c.title_words)),
+        _occupation(wanted_code, c.occupation_code),
+        len(seeker.skills & c.skills) / len(seeker.skills) if seeker.skills else math.nan,
+        math.nan if distance is None else distance,
+        1.0
+        if (query.city and c.city == query.city)
+        or (query.district and c.district == query.district)
+        else 0.0,
+        _overlap(c.monthly_min, c.monthly_max, seeker.pay_min, seeker.pay_max),
+        0.0 if c.monthly_min is None and c.monthly_max is None else 1.0,
+        math.nan
+        if seeker.education_level is None or c.education_level is None
+        else float(seeker.education_level >= c.education_level),
+        math.nan
+        if seeker.experience_years is None or c.experience_years is None
+        else float(seeker.experience_years >= c.experience_years),
+        math.nan if not wanted_kinds or c.kind is None else float(c.kind in wanted_kinds),
+        math.nan
+        if c.published_at is None
+        else max((now - c.published_at).total_seconds() / 86400, 0.0),
+        float(c.is_key_enterprise),
+        float(c.employer_verified),
+    )

@@ -1,4 +1,4 @@
-"""The applicant pipeline of an employer's job, and recommended candidates for it.
+"""The applicant pipeline of an employer's job (recommended candidates: `candidates`).
 
 Services take the session and flush; the caller commits. The employer of a job sees its
 applicants' phone numbers (they call them); recommended candidates are shown masked, without
@@ -8,12 +8,10 @@ any contact details, until they apply.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
-from sqlalchemy import literal, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from indexer.salary import monthly_equivalent
 from marketplace.employers.models import Employer
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.interactions.models import Interaction, InteractionEvent
@@ -22,7 +20,6 @@ from marketplace.seekers.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
-    SeekerProfile,
 )
 
 log = logging.getLogger(__name__)
@@ -51,9 +48,6 @@ STATUS_LABELS = {
     ApplicationStatus.NOT_SUITABLE: "不合适",
     ApplicationStatus.WITHDRAWN: "求职者已撤回",
 }
-MAX_CANDIDATES = 20
-# how many profiles the database pre-selects before they are scored here
-CANDIDATE_POOL = 500
 
 
 def applications_of(session: Session, job: Job) -> list[Application]:
@@ -145,97 +139,3 @@ def next_moves(application: Application) -> list[ApplicationStatus]:
     allowed = MOVES[ApplicationStatus(application.status)] - {ApplicationStatus.VIEWED}
     order = list(ApplicationStatus)
     return sorted(allowed, key=order.index)
-
-
-# -- recommended candidates ---------------------------------------------------------------------
-
-
-def mask_name(name: str | None) -> str:
-    """'王小明' → '王**': enough to tell candidates apart, not to find them."""
-    if not name:
-        return "**"
-    return f"{name.strip()[:1]}**"
-
-
-def split_tags(raw: str | None) -> list[str]:
-    return [tag.strip() for tag in (raw or "").split(",") if tag.strip()]
-
-
-@dataclass
-class Candidate:
-    profile: SeekerProfile
-    score: float
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def masked_name(self) -> str:
-        return mask_name(self.profile.name)
-
-
-def _title_match(job_title: str, desired: str | None) -> bool:
-    if not desired:
-        return False
-    want = desired.strip()
-    return bool(want) and (want in job_title or job_title in want)
-
-
-def _pay_fits(job: Job, profile: SeekerProfile) -> bool:
-    """The seeker's lowest expected pay (monthly equivalent) is within what the job pays."""
-    job_high = job.salary_monthly_max or job.salary_monthly_min
-    expected = monthly_equivalent(profile.expected_pay_min, profile.expected_pay_unit)
-    return job_high is not None and expected is not None and expected <= job_high
-
-
-def score_candidate(job: Job, profile: SeekerProfile) -> Candidate | None:
-    """A simple explainable score; None when nothing about the work itself matches.
-
-    Same county and pay fit add to a match but do not make one on their own.
-    """
-    candidate = Candidate(profile, 0.0)
-    if job.occupation_code and profile.desired_occupation_code == job.occupation_code:
-        candidate.score += 3
-        candidate.reasons.append(
-            f"期望职业与本职位一致（{job.occupation_name or job.occupation_code}）"
-        )
-    if _title_match(job.title, profile.desired_job):
-        candidate.score += 2
-        candidate.reasons.append(f"期望职位：{profile.desired_job}")
-    wanted = {tag.lower(): tag for tag in split_tags(job.skills)}
-    shared = [tag for tag in split_tags(profile.skills) if tag.lower() in wanted]
-    if shared:
-        candidate.score += min(len(shared), 3)
-        candidate.reasons.append("具备技能：" + "、".join(shared))
-    if candidate.score == 0:
-        return None
-    if job.county_code and profile.home_county_code == job.county_code:
-        candidate.score += 1
-        candidate.reasons.append("家在本区县")
-    if _pay_fits(job, profile):
-        candidate.score += 1
-        candidate.reasons.append("期望薪资在本职位薪资范围内")
-    return candidate
-
-
-def recommended_candidates(
-    session: Session, job: Job, limit: int = MAX_CANDIDATES
-) -> list[Candidate]:
-    """Seekers who fit the job and have not applied to it, best first (at most `limit`)."""
-    signals = []
-    if job.occupation_code:
-        signals.append(SeekerProfile.desired_occupation_code == job.occupation_code)
-    # the desired job within the title (焊工 in 船舶电焊工) or the title within it
-    signals.append(literal(job.title).contains(SeekerProfile.desired_job))
-    signals.append(SeekerProfile.desired_job.contains(job.title, autoescape=True))
-    for tag in split_tags(job.skills)[:10]:
-        signals.append(SeekerProfile.skills.contains(tag, autoescape=True))
-    applied = select(Application.seeker_id).where(Application.job_id == job.id)
-    pool = session.scalars(
-        select(SeekerProfile)
-        .where(or_(*signals), SeekerProfile.id.not_in(applied))
-        .order_by(SeekerProfile.updated_at.desc(), SeekerProfile.id.desc())
-        .limit(CANDIDATE_POOL)
-    )
-    scored = [candidate for profile in pool if (candidate := score_candidate(job, profile))]
-    # ties: the most recently updated profile first (the pool's order; sort is stable)
-    scored.sort(key=lambda candidate: candidate.score, reverse=True)
-    return scored[:limit]

@@ -1,7 +1,7 @@
 """An employer's own pages: its postings, their applicants, recommended candidates.
 
-Thin: forms read the request, services (`postings`, `applicants`) do the work and check that
-every job and application is the signed-in employer's own (another's is a 404).
+Thin: forms read the request, services (`postings`, `applicants`, `candidates`) do the work
+and check that every job and application is the signed-in employer's own (another's is a 404).
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ from indexer.highlight import Segment, highlight, snippet
 from marketplace.accounts.auth import current_employer, role_required, signed_in_user
 from marketplace.accounts.forms import KIND_LABELS
 from marketplace.accounts.services import split_skills
-from marketplace.database import db_session
-from marketplace.employers import applicants, postings
+from marketplace.database import db_session, utcnow
+from marketplace.employers import applicants, candidates, postings
 from marketplace.employers.forms import PAY_UNIT_LABELS, ActionForm, JobForm, county_choices
 from marketplace.employers.models import Employer, Verification
 from marketplace.errors import DomainError
 from marketplace.jobs.checks import Finding
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place
+from marketplace.search.engine import get_search
 from marketplace.seekers.models import Application, ApplicationStatus
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
@@ -395,15 +396,18 @@ def applicant_status(job_id: int, application_id: int) -> Response | tuple[str, 
     )
 
 
-@bp.get("/jobs/<int:job_id>/candidates")
+# the endpoint keeps its name (`employer.candidates`); the function may not shadow the module
+@bp.get("/jobs/<int:job_id>/candidates", endpoint="candidates")
 @role_required("employer")
-def candidates(job_id: int) -> str:
+def candidate_list(job_id: int) -> str:
     session = db_session()
     job = postings.own_job(session, current_employer(), job_id)
+    found = candidates.recommended_candidates(get_search(), session, job, utcnow())
     return render_template(
         "employers/candidates.html",
         job=job,
-        candidates=applicants.recommended_candidates(session, job),
-        limit=applicants.MAX_CANDIDATES,
+        candidates=found.candidates,
+        by_model=found.by_model,
+        limit=candidates.MAX_CANDIDATES,
         **_seeker_details(),
     )

@@ -7,7 +7,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from matching.features import FEATURE_NAMES, FEATURES, Candidate, QueryContext, Seeker, featurize
+from matching.features import (
+    FEATURE_NAMES,
+    FEATURES,
+    Candidate,
+    QueryContext,
+    Seeker,
+    featurize,
+    featurize_pairs,
+)
 
 NOW = datetime(2026, 11, 26, 12, 0)
 
@@ -89,3 +97,27 @@ def test_place_named_in_the_query_matches_city_or_district() -> None:
         query, [candidate(1, "会计", city="济南市"), candidate(2, "会计", city="青岛市")], NOW
     )
     assert column(rows, "place_match") == [1.0, 0.0]
+
+
+def test_pairs_with_their_own_queries_give_the_rows_each_query_would() -> None:
+    """One posting against two seekers (the employer's direction) in one call."""
+    job = candidate(1, "船舶 焊工", lat=37.165, lng=122.486, occupation_code="6-18-02-04")
+    near = QueryContext(
+        words=("焊工",),
+        compact_text="焊工",
+        seeker=Seeker(lat=37.192, lng=122.486, occupation_code="6-18-02-04"),
+    )
+    cook = QueryContext(words=("厨师",), compact_text="厨师", seeker=Seeker(kind="full_time"))
+    second = candidate(1, "船舶 焊工", engine_score=5.0, engine_rank=2)
+
+    rows = featurize_pairs([(near, job), (cook, second)], NOW)
+
+    assert rows.shape == (2, len(FEATURES))
+    alone = featurize(near, [job, second], NOW)
+    assert rows[0].tolist() == pytest.approx(alone[0].tolist(), nan_ok=True)
+    assert column(rows, "occupation_match")[0] == 1.0
+    assert math.isnan(column(rows, "occupation_match")[1])
+    assert column(rows, "title_coverage") == [1.0, 0.0]
+    # the engine score's share is over all the pairs
+    assert column(rows, "engine_score_share") == [1.0, 0.5]
+    assert featurize_pairs([], NOW).shape == (0, len(FEATURES))
