@@ -72,7 +72,8 @@ axe: $(AXE_STAMP) ## Fetch axe-core (pinned) from the npm registry into .cache/a
 
 .PHONY: test
 test: lint system-deps axe ## Lint, then run the whole test suite (SQLite and PostgreSQL, real Redis)
-	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+	# one OpenMP thread per model fit: beside servers and a browser, more threads spin and wait
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: install ## Run the benchmarks, print their figures (BENCH_ARGS="--keep DIR" for search)

@@ -41,7 +41,13 @@ class Ranker:
         self.min_samples_leaf = min_samples_leaf
         self.random_state = random_state
 
-    def fit(self, features: npt.NDArray[np.float64], grades: npt.NDArray[np.float64]) -> Ranker:
+    def fit(
+        self,
+        features: npt.NDArray[np.float64],
+        grades: npt.NDArray[np.float64],
+        sample_weight: npt.NDArray[np.float64] | None = None,
+    ) -> Ranker:
+        """Fit to the grades; `sample_weight` (e.g. inverse propensities from the click log)."""
         # a feature never known in training (no seeker in judged queries) can't be binned:
         # a constant column is never split on, so the model simply ignores it
         features = features.copy()
@@ -52,7 +58,7 @@ class Ranker:
             max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf,
             random_state=self.random_state,
-        ).fit(features, grades)
+        ).fit(features, grades, sample_weight=sample_weight)
         self.feature_names_ = FEATURE_NAMES
         return self
 

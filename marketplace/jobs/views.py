@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,12 +72,33 @@ def _tags(raw: str | None) -> list[str]:
     return [tag.strip() for tag in (raw or "").replace("，", ",").split(",") if tag.strip()]
 
 
+# a search's results link here with the query and the 1-based position the job was shown at
+SEARCH_QUERY_ARG = "q"
+SEARCH_POSITION_ARG = "pos"
+
+
+def _from_search() -> tuple[str | None, int | None]:
+    """(query, position) when this page was opened from a search's results, else (None, None)."""
+    query = request.args.get(SEARCH_QUERY_ARG, "").strip()[:100]
+    position = request.args.get(SEARCH_POSITION_ARG, type=int)
+    if not query or position is None or not 1 <= position <= 10_000:
+        return None, None
+    return query, position
+
+
 def _log_click(job_id: int, user_id: int | None) -> None:
     """One small insert: the ranker learns from what people open. A failure never costs the page."""
     database = db_session()
+    query, position = _from_search()
     try:
         services.record_interaction(
-            database, InteractionEvent.CLICK, job_id, user_id=user_id, session_id=anonymous_id()
+            database,
+            InteractionEvent.CLICK,
+            job_id,
+            user_id=user_id,
+            session_id=anonymous_id(),
+            query=query,
+            position=position,
         )
         database.commit()
     except SQLAlchemyError as error:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from indexer.education import EducationLevel
 from indexer.engines.base import SearchEngine
@@ -11,6 +13,7 @@ from indexer.tokenizer import Tokenizer
 from marketplace.employers.models import Verification
 from marketplace.jobs.models import Job
 from matching.features import Candidate, QueryContext, Seeker
+from matching.persistence import ModelRefused, read_metadata
 
 
 def query_context(
@@ -84,3 +87,21 @@ def candidates(
         candidate(job, score, rank, tokenizer, stored.get(job.id))
         for rank, (job, score) in enumerate(hits, 1)
     ]
+
+
+def model_version(path: Path) -> str | None:
+    """The version of the model file at `path` (its payload's SHA-256), for the interaction
+    log; None without a readable file. The header is read again only when the file changes."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _model_version(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _model_version(path: str, _mtime_ns: int, _size: int) -> str | None:
+    try:
+        return read_metadata(path).sha256 or None
+    except (ModelRefused, OSError):
+        return None

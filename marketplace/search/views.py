@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from indexer.engines.base import SearchUnavailable
 from indexer.queries import GeoPoint
@@ -12,9 +12,14 @@ from marketplace.accounts.auth import current_seeker_profile, signed_in_user
 from marketplace.accounts.models import Role
 from marketplace.database import db_session, utcnow
 from marketplace.errors import ServiceUnavailable
+from marketplace.interactions.services import record_impressions
+from marketplace.interactions.tracking import anonymous_id
+from marketplace.jobs.views import SEARCH_POSITION_ARG, SEARCH_QUERY_ARG
+from marketplace.kiosk.views import COOKIE as KIOSK_COOKIE
 from marketplace.search import filters as search_filters
-from marketplace.search.engine import get_search
-from marketplace.search.services import search_jobs
+from marketplace.search.engine import get_search, ranker_path
+from marketplace.search.ranking import model_version
+from marketplace.search.services import JobHit, SearchPage, search_jobs
 from marketplace.seekers.services import home_point
 
 bp = Blueprint("search", __name__)
@@ -32,6 +37,26 @@ def _seeker_home() -> GeoPoint | None:
     if user is None or user.role != Role.SEEKER:
         return None
     return home_point(db_session(), current_seeker_profile())
+
+
+def _log_impressions(text: str, filters: dict[str, str], found: SearchPage) -> None:
+    """The page's postings with their overall positions, for the ranker (never on a kiosk:
+    a shared terminal's searches are many people's)."""
+    if not text or not found.hits or request.cookies.get(KIOSK_COOKIE):
+        return
+    user = signed_in_user()
+    record_impressions(
+        db_session(),
+        [(hit.job.id, hit.rank) for hit in found.hits],
+        query=text,
+        filters=filters,
+        engine=get_search().engine.name,
+        model_version=model_version(ranker_path(current_app.instance_path))
+        if found.reranked
+        else None,
+        session_id=anonymous_id(),
+        user_id=user.id if user is not None else None,
+    )
 
 
 @bp.get("/search/suggest")
@@ -72,6 +97,7 @@ def results() -> str:
         )
     except SearchUnavailable as error:
         raise ServiceUnavailable("搜索服务暂时不可用，请稍后再试") from error
+    _log_impressions(text, filters.args, found)
     pages = min((found.total + PER_PAGE - 1) // PER_PAGE, MAX_PAGE)
     base = {"q": text, **filters.args} if text else dict(filters.args)
 
@@ -79,6 +105,13 @@ def results() -> str:
         """The results URL with the current filters and `changes` (None removes a parameter)."""
         args = {**base, **changes}
         return url_for("search.results", **{k: v for k, v in args.items() if v not in (None, "")})
+
+    def job_link(hit: JobHit) -> str:
+        """A result's link: it tells the job page which search and position it was opened from."""
+        if not text:
+            return url_for("jobs.detail", job_id=hit.job.id)
+        where: dict[str, Any] = {SEARCH_QUERY_ARG: text, SEARCH_POSITION_ARG: hit.rank}
+        return url_for("jobs.detail", job_id=hit.job.id, **where)
 
     names = search_filters.occupation_names(
         session, [*found.facets.get("occupation", {}), *wanted_occupation]
@@ -91,6 +124,7 @@ def results() -> str:
         pages=pages,
         filters=filters,
         link=link,
+        job_link=job_link,
         facet_groups=search_filters.facet_groups(found.facets, filters, link, names),
         kind_labels=KIND_LABELS,
         pay_choices=search_filters.PAY_CHOICES,

@@ -106,9 +106,21 @@ def record_interaction(
     *,
     user_id: int | None,
     session_id: str | None,
+    query: str | None = None,
+    position: int | None = None,
 ) -> None:
-    """One row of the interaction log (DESIGN.md: no personal data beyond the user id)."""
-    session.add(Interaction(event=event, job_id=job_id, user_id=user_id, session_id=session_id))
+    """One row of the interaction log (DESIGN.md: no personal data beyond the user id);
+    `query` and `position` when the job was opened from a search's results."""
+    session.add(
+        Interaction(
+            event=event,
+            job_id=job_id,
+            user_id=user_id,
+            session_id=session_id,
+            query=query,
+            position=position,
+        )
+    )
 
 
 def _find(session: Session, profile: SeekerProfile, job_id: int) -> Application | None:

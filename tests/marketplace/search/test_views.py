@@ -229,7 +229,8 @@ def test_each_result_links_to_its_detail_page(app: Flask) -> None:
     job_id = session.scalar(select(Job.id).where(Job.title == "海参加工工"))
     session.close()
     page = app.test_client().get("/search?q=海参").get_data(as_text=True)
-    assert f'href="/jobs/{job_id}"' in page
+    # with the search and position it was shown at, for the interaction log
+    assert f'href="/jobs/{job_id}?q=' in page
 
 
 def _seeker_at(app: Flask, lat: float, lng: float) -> User:
