@@ -117,7 +117,7 @@ def salary_band(monthly_min: float | None, monthly_max: float | None) -> str | N
 # when at most this many match; above it, postings with every word come first (FTS5 must
 # score each match, so a common word's thousands of postings are scored in bounded slices).
 # Both engines follow the same rule, so their orders agree.
-ALL_WORDS_FIRST_ABOVE = 3000
+ALL_WORDS_FIRST_ABOVE = 1500
 
 # A posting in a place named in the query scores this many times more (never a filter).
 PLACE_BOOST = 1.5
