@@ -23,7 +23,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when normalisation or segmentation rules change: old indexes then read as stale.
-_RULES_VERSION = "4"
+_RULES_VERSION = "5"
 
 # Any word we add outranks splits into common words: a two-way split beats it only when
 # freq(a) * freq(b) exceeds about 1000 * 60M (jieba's total), which no real pair does.
@@ -97,6 +97,7 @@ _SYNONYMS = """
 仓管 仓管员 仓库管理员 库管
 客服 客户服务
 厨师 厨工
+老师 教师
 叉车 叉车司机 叉车工
 保安 保安员
 家政 家政服务员 保姆

@@ -21,8 +21,8 @@ FEATURES: dict[str, str] = {
     "engine_score": "the engine's BM25 score (with its place and posting-word lifts)",
     "engine_score_share": "engine score ÷ the best engine score among the candidates",
     "engine_rank_reciprocal": "1 ÷ the candidate's rank in the engine's order",
-    "title_coverage": "share of the query's words found in the title",
-    "text_coverage": "share of the query's words found anywhere in the posting",
+    "title_coverage": "share of the query's words found in the title (a synonym counts)",
+    "text_coverage": "share of the query's words found anywhere in the posting (synonyms count)",
     "title_exact_phrase": "1 when the whole query (spaces removed) appears in the title",
     "title_length": "number of words in the title (short titles are specific)",
     "occupation_match": "1 same occupation code as wanted, 0.5 same 中类, 0 other, NaN unknown",
@@ -59,6 +59,8 @@ class Seeker:
 @dataclass(frozen=True)
 class QueryContext:
     words: tuple[str, ...] = ()  # the query's own words (tokens)
+    # each word's alternatives (itself and its synonyms), aligned with `words`; () = none
+    alternatives: tuple[tuple[str, ...], ...] = ()
     compact_text: str = ""  # the normalised query without spaces
     city: str | None = None
     district: str | None = None
@@ -117,6 +119,19 @@ def _occupation(wanted: str | None, code: str | None) -> float:
     return 0.5 if wanted.split("-")[:2] == code.split("-")[:2] else 0.0
 
 
+def _word_groups(query: QueryContext) -> list[frozenset[str]]:
+    """One set per distinct query word: the word and its synonyms."""
+    alternatives = dict(zip(query.words, query.alternatives, strict=False))
+    return [frozenset((word, *alternatives.get(word, ()))) for word in dict.fromkeys(query.words)]
+
+
+def _coverage(groups: Sequence[frozenset[str]], found: frozenset[str] | set[str]) -> float:
+    """Share of the query's words found (any of each word's alternatives); NaN without words."""
+    if not groups:
+        return math.nan
+    return sum(1 for group in groups if not group.isdisjoint(found)) / len(groups)
+
+
 def featurize(
     query: QueryContext, candidates: Sequence[Candidate], now: datetime
 ) -> npt.NDArray[np.float64]:
@@ -143,7 +158,7 @@ def featurize_pairs(
 
 
 def _row(query: QueryContext, c: Candidate, best: float, now: datetime) -> tuple[float, ...]:
-    words = set(query.words)
+    groups = _word_groups(query)
     seeker = query.seeker
     origin = (seeker.lat, seeker.lng) if seeker.lat is not None else (query.lat, query.lng)
     wanted_kinds = set(query.kinds) | ({seeker.kind} if seeker.kind else set())
@@ -158,8 +173,8 @@ def _row(query: QueryContext, c: Candidate, best: float, now: datetime) -> tuple
         c.engine_score,
         c.engine_score / best,
         1.0 / max(c.engine_rank, 1),
-        len(words & title) / len(words) if words else math.nan,
-        len(words & (c.words | title)) / len(words) if words else math.nan,
+        _coverage(groups, title),
+        _coverage(groups, c.words | title),
         1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
         float(len(c.title_words)),
         _occupation(wanted_code, c.occupation_code),

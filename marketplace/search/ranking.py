@@ -22,6 +22,7 @@ def query_context(
     """The ranker's view of a query; `seeker` (a profile's wishes) when ranking for one person."""
     return QueryContext(
         words=tuple(group[0] for group in query.terms),
+        alternatives=tuple(query.terms),
         compact_text="".join(tokenizer.normalize(text).split()),
         city=query.boost_city,
         district=query.boost_district,

@@ -62,6 +62,20 @@ def test_title_coverage_and_exact_phrase() -> None:
     assert column(rows, "engine_score_share") == [1.0, 0.5, pytest.approx(1 / 3)]
 
 
+def test_a_synonym_covers_its_query_word() -> None:
+    # 幼儿园 老师: a posting for a 幼儿园教师 covers both words
+    query = QueryContext(words=("幼儿园", "老师"), alternatives=(("幼儿园",), ("老师", "教师")))
+    rows = featurize(
+        query,
+        [candidate(1, "幼儿园 教师"), candidate(2, "幼儿园 保安"), candidate(3, "英语 老师")],
+        NOW,
+    )
+    assert column(rows, "title_coverage") == [1.0, 0.5, 0.5]
+    # without the alternatives only the word itself counts
+    plain = featurize(QueryContext(words=("幼儿园", "老师")), [candidate(1, "幼儿园 教师")], NOW)
+    assert column(plain, "title_coverage") == [0.5]
+
+
 def test_seeker_features_are_missing_without_a_seeker() -> None:
     rows = featurize(
         QueryContext(words=("焊工",)), [candidate(1, "焊工", lat=37.5, lng=122.1)], NOW
