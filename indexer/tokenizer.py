@@ -23,7 +23,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when normalisation or segmentation rules change: old indexes then read as stale.
-_RULES_VERSION = "5"
+_RULES_VERSION = "6"
 
 # Any word we add outranks splits into common words: a two-way split beats it only when
 # freq(a) * freq(b) exceeds about 1000 * 60M (jieba's total), which no real pair does.
@@ -310,6 +310,14 @@ def _load_jieba(words: Iterable[str]) -> Any:
         if count and not freq.get(word):
             segmenter.add_word(word, count)
     own = list(words)
+    # How jieba's own dictionary splits each of our compounds (电商运营 → 电商 运营, 运维工程师 →
+    # 运维 工程师), taken before our words join it: those parts are searchable inside the
+    # compound even when jieba counts them too rarely for `_parts` (电商, 运维).
+    segmenter.own_parts = {
+        word: [part for part in segmenter.lcut(word, HMM=True) if len(part) > 1 and part != word]
+        for word in own
+        if len(word) > 2
+    }
     for word in own:
         segmenter.add_word(word, max(freq.get(word, 0), _USER_WORD_FREQ))
     log.info("jieba loaded with %d words of our own", len(own))
@@ -366,6 +374,7 @@ class Tokenizer:
             return []
         stop_words = self._get_lexicon().stop_words
         freq: dict[str, int] = segmenter.FREQ
+        own: dict[str, list[str]] = segmenter.own_parts
         tokens: list[str] = []
         latin_run = False
         for token in segmenter.cut(normalized, cut_all=False, HMM=True):
@@ -384,7 +393,12 @@ class Tokenizer:
                 if len(token) > 2:
                     # jieba's search mode: a compound also yields the dictionary words inside
                     # it, so 低压电工 matches a search for 电工 and 底薪加提成 one for 提成
-                    tokens.extend(_parts(token, freq, stop_words))
+                    parts = _parts(token, freq, stop_words)
+                    own_parts = own.get(token)
+                    if own_parts:
+                        seen = set(parts)
+                        parts += [p for p in own_parts if p not in seen and p not in stop_words]
+                    tokens.extend(parts)
             tokens.append(token)
         return tokens
 

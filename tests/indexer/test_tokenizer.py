@@ -203,3 +203,17 @@ def test_real_titles_give_no_empty_or_spaced_tokens(tokenizer: Tokenizer) -> Non
     tokens = [token for title in titles for token in tokenizer.tokenize(title)]
     assert tokens
     assert all(token and token == "".join(token.split()) for token in tokens)
+
+
+@pytest.mark.parametrize(
+    ("compound", "part"), [("电商运营", "电商"), ("运维工程师", "运维"), ("人事专员", "人事")]
+)
+def test_our_compounds_keep_the_words_jieba_splits_them_into(
+    tokenizer: Tokenizer, compound: str, part: str
+) -> None:
+    # 电商 and 运维 are too rare in jieba's counts to be taken from inside any compound, but a
+    # seeker typing 电商 wants the 电商运营 postings
+    tokens = tokenizer.tokenize(compound)
+    assert compound in tokens
+    assert part in tokens
+    assert part in tokenizer.tokenize(f"招 {compound} 2 名")
