@@ -63,6 +63,12 @@ def expression(groups: Sequence[Sequence[str]], match: str, exclude: Sequence[st
 Frequencies = Callable[[sqlite3.Connection, set[str]], dict[str, int]]
 
 
+def _matches(where: list[str]) -> str:
+    """FROM and WHERE for the postings a MATCH (the first parameter) and the filters select."""
+    conditions = " AND ".join(["docs_fts MATCH ?", *where])
+    return f"FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE {conditions}"
+
+
 def document_frequencies(connection: sqlite3.Connection, words: set[str]) -> dict[str, int]:
     """How many postings hold each word (fts5vocab: costs a walk of each word's doclist)."""
     marks = ", ".join("?" for _ in words)
@@ -77,10 +83,8 @@ def matched_at_most(
     connection: sqlite3.Connection, match: str, where: list[str], params: list[Any], cap: int
 ) -> int:
     """How many postings the expression and filters match, counting no further than cap + 1."""
-    conditions = " AND ".join(["docs_fts MATCH ?", *where])
     row = connection.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid "  # noqa: S608
-        f"WHERE {conditions} LIMIT {cap + 1})",
+        f"SELECT count(*) FROM (SELECT 1 {_matches(where)} LIMIT {cap + 1})",  # noqa: S608
         [match, *params],
     ).fetchone()
     return int(row[0])
@@ -192,9 +196,7 @@ def _cutoff(
 ) -> int | None:
     """The rowid of the SCORE_BUDGET-th newest match (None: fewer match)."""
     row = connection.execute(
-        "SELECT docs_fts.rowid FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid "  # noqa: S608
-        f"WHERE {' AND '.join(['docs_fts MATCH ?', *where])} "
-        "ORDER BY docs_fts.rowid DESC LIMIT 1 OFFSET ?",
+        f"SELECT docs_fts.rowid {_matches(where)} ORDER BY docs_fts.rowid DESC LIMIT 1 OFFSET ?",
         [match, *params, SCORE_BUDGET - 1],
     ).fetchone()
     return None if row is None else int(row[0])
@@ -240,11 +242,9 @@ def _score(
 ) -> list[Row]:
     """Every posting of a slice with its score, best first (ties: newest, then highest id)."""
     distance_sql, distance_params = distance
-    conditions = " AND ".join(["docs_fts MATCH ?", *where])
     rows = connection.execute(
-        f"SELECT d.id, -bm25(docs_fts, {_WEIGHTS}), {distance_sql}, d.city, d.district, "  # noqa: S608
-        "d.published_at, d.kind, d.salary_unit "
-        f"FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE {conditions}",
+        f"SELECT d.id, -bm25(docs_fts, {_WEIGHTS}), {distance_sql}, d.city, d.district, "
+        f"d.published_at, d.kind, d.salary_unit {_matches(where)}",
         [*distance_params, match, *params],
     ).fetchall()
     scores = {int(row[0]): float(row[1]) for row in rows}
