@@ -27,7 +27,8 @@ def test_seeker_opens_a_job_from_the_results_signs_in_and_applies(phone_page: Pa
     first = page.locator("ol.jobs > li").first
     title = first.get_by_role("heading").inner_text().strip()
     first.get_by_role("link", name=title).click()
-    expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
+    # the link carries the search and the position it was shown at (the ranker's click log)
+    expect(page).to_have_url(re.compile(r"/jobs/\d+\?q=[^&]+&pos=1$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     screenshot(page, "job")
 
