@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -119,17 +120,48 @@ def _occupation(wanted: str | None, code: str | None) -> float:
     return 0.5 if wanted.split("-")[:2] == code.split("-")[:2] else 0.0
 
 
-def _word_groups(query: QueryContext) -> list[frozenset[str]]:
-    """One set per distinct query word: the word and its synonyms."""
-    alternatives = dict(zip(query.words, query.alternatives, strict=False))
-    return [frozenset((word, *alternatives.get(word, ()))) for word in dict.fromkeys(query.words)]
+@dataclass(frozen=True)
+class _Asking:
+    """What every row of one query needs, worked out once per query."""
 
+    # each query word or synonym → the distinct query words (by index) it stands for
+    stands_for: dict[str, tuple[int, ...]]
+    vocabulary: frozenset[str]  # the keys of stands_for, as a set to intersect with
+    distinct_words: int
+    origin: tuple[float | None, float | None]
+    kinds: frozenset[str]
+    occupation_code: str | None
 
-def _coverage(groups: Sequence[frozenset[str]], found: frozenset[str] | set[str]) -> float:
-    """Share of the query's words found (any of each word's alternatives); NaN without words."""
-    if not groups:
-        return math.nan
-    return sum(1 for group in groups if not group.isdisjoint(found)) / len(groups)
+    @staticmethod
+    def of(query: QueryContext) -> _Asking:
+        alternatives = dict(zip(query.words, query.alternatives, strict=False))
+        stands_for: dict[str, list[int]] = {}
+        distinct = list(dict.fromkeys(query.words))
+        for index, word in enumerate(distinct):
+            for alternative in dict.fromkeys((word, *alternatives.get(word, ()))):
+                stands_for.setdefault(alternative, []).append(index)
+        seeker = query.seeker
+        return _Asking(
+            stands_for={word: tuple(indexes) for word, indexes in stands_for.items()},
+            vocabulary=frozenset(stands_for),
+            distinct_words=len(distinct),
+            origin=(seeker.lat, seeker.lng) if seeker.lat is not None else (query.lat, query.lng),
+            kinds=frozenset(query.kinds) | ({seeker.kind} if seeker.kind else frozenset()),
+            occupation_code=query.occupation_code or seeker.occupation_code,
+        )
+
+    def coverage(self, *places: AbstractSet[str]) -> float:
+        """Share of the query's words found in any of `places` (a synonym stands for its word)."""
+        if not self.distinct_words:
+            return math.nan
+        covered = {
+            index
+            for place in places
+            # a set intersection walks the smaller side: the query's few words
+            for word in self.vocabulary.intersection(place)
+            for index in self.stands_for[word]
+        }
+        return len(covered) / self.distinct_words
 
 
 def featurize(
@@ -152,17 +184,22 @@ def featurize_pairs(
     if not pairs:
         return rows
     best = max((c.engine_score for _q, c in pairs), default=0.0) or 1.0
+    asking: dict[int, _Asking] = {}
     for i, (query, c) in enumerate(pairs):
-        rows[i] = _row(query, c, best, now)
+        ask = asking.get(id(query))
+        if ask is None:
+            ask = asking[id(query)] = _Asking.of(query)
+        rows[i] = _row(query, ask, c, best, now)
     return rows
 
 
-def _row(query: QueryContext, c: Candidate, best: float, now: datetime) -> tuple[float, ...]:
-    groups = _word_groups(query)
+def _row(
+    query: QueryContext, ask: _Asking, c: Candidate, best: float, now: datetime
+) -> tuple[float, ...]:
     seeker = query.seeker
-    origin = (seeker.lat, seeker.lng) if seeker.lat is not None else (query.lat, query.lng)
-    wanted_kinds = set(query.kinds) | ({seeker.kind} if seeker.kind else set())
-    wanted_code = query.occupation_code or seeker.occupation_code
+    origin = ask.origin
+    wanted_kinds = ask.kinds
+    wanted_code = ask.occupation_code
     title = set(c.title_words)
     distance = (
         distance_km(c.lat, c.lng, origin[0], origin[1])
@@ -173,8 +210,8 @@ def _row(query: QueryContext, c: Candidate, best: float, now: datetime) -> tuple
         c.engine_score,
         c.engine_score / best,
         1.0 / max(c.engine_rank, 1),
-        _coverage(groups, title),
-        _coverage(groups, c.words | title),
+        ask.coverage(title),
+        ask.coverage(title, c.words),
         1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
         float(len(c.title_words)),
         _occupation(wanted_code, c.occupation_code),
