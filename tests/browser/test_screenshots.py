@@ -70,6 +70,8 @@ def test_pages_an_employer_sees(page: Page) -> None:
     assert path is not None
     visit(page, "/employer/jobs/new", "employer-job-form", "发布职位或零工")
     visit(page, path, "employer-applicants", re.compile("的申请人$"))
+    candidates = path.replace("/applicants", "/candidates")
+    visit(page, candidates, "employer-candidates", re.compile("的推荐人选$"))
     visit(page, "/gigs/requests", "employer-gig-requests", "我发布的用工需求")
 
 
