@@ -242,6 +242,10 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
         filters=[blank_as_none],
         validate_choice=False,  # the choices come from the database; the service checks the code
     )
+    open_to_employers = BooleanField(
+        "允许招聘单位在“推荐人选”中看到我（只显示隐去姓名的资料，不显示联系方式）",
+        default=True,
+    )
     target_groups = CheckboxesField(
         "人群（可多选，用于匹配政策和岗位）",
         choices=[SelectChoice(str(group), label) for group, label in TARGET_GROUP_LABELS.items()],

@@ -247,6 +247,7 @@ class ProfileChanges:
     target_groups: list[str] = field(default_factory=list)
     birth_date: date | None = None
     graduation_year: int | None = None
+    open_to_employers: bool = True
 
 
 def split_skills(raw: str) -> list[str]:
@@ -318,6 +319,7 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> See
     profile.desired_kind = changes.desired_kind
     profile.birth_date = changes.birth_date
     profile.graduation_year = changes.graduation_year
+    profile.open_to_employers = changes.open_to_employers
     if town is None:
         profile.home_town_code = profile.home_county_code = None
     elif town.code != profile.home_town_code:

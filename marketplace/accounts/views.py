@@ -187,6 +187,7 @@ def _seeker_profile_page() -> Response | str:
         form.target_groups.data = list(profile.target_groups or [])
         form.birth_date.data = profile.birth_date
         form.graduation_year.data = profile.graduation_year
+        form.open_to_employers.data = profile.open_to_employers
     if form.validate_on_submit():
         changes = services.ProfileChanges(
             desired_job=form.desired_job.data,
@@ -200,6 +201,7 @@ def _seeker_profile_page() -> Response | str:
             target_groups=list(form.target_groups.data or []),
             birth_date=form.birth_date.data,
             graduation_year=form.graduation_year.data,
+            open_to_employers=bool(form.open_to_employers.data),
         )
         try:
             services.update_profile(session, user, changes)

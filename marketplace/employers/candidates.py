@@ -145,7 +145,11 @@ def candidate_pool(session: Session, job: Job, tokenizer: Tokenizer) -> list[See
     return list(
         session.scalars(
             select(SeekerProfile)
-            .where(or_(*signals), SeekerProfile.id.not_in(applied))
+            .where(
+                or_(*signals),
+                SeekerProfile.id.not_in(applied),
+                SeekerProfile.open_to_employers.is_(True),
+            )
             .order_by(strength.desc(), SeekerProfile.updated_at.desc(), SeekerProfile.id.desc())
             .limit(CANDIDATE_POOL)
         )

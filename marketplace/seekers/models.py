@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +64,8 @@ class SeekerProfile(Base):
     lng: Mapped[float | None] = mapped_column(Float)
     datum: Mapped[str | None] = mapped_column(String(8))
     target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # may employers find this person among recommended candidates (masked until they apply)
+    open_to_employers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # the service point that registered a walk-in person
     registered_at_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_points.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -94,6 +94,16 @@ def test_a_seeker_signs_up_is_logged_in_and_saves_a_profile(
     # what the age and graduate policies need
     assert profile.birth_date == date(2004, 5, 20)
     assert profile.graduation_year == 2022
+    # the recommendation box was left unticked: employers will not be shown this seeker
+    assert profile.open_to_employers is False
+    assert "<dt>推荐给招聘单位</dt><dd>不允许</dd>" in page
+
+    client.post("/profile", data={"pay_unit": "month", "open_to_employers": "y"})
+    session.refresh(profile)
+    assert profile.open_to_employers is True
+    assert "<dt>推荐给招聘单位</dt><dd>允许（隐去姓名）</dd>" in client.get("/profile").get_data(
+        as_text=True
+    )
 
 
 def test_seeker_signup_shows_inline_errors_and_creates_nothing(

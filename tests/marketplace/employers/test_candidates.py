@@ -171,6 +171,18 @@ def test_the_page_masks_names_and_phones_and_leaves_out_applicants(
     assert "按排序模型排列" not in page
 
 
+def test_a_seeker_who_said_no_is_never_recommended(
+    app: Flask, instance: Path, session: Session, pool: Pool
+) -> None:
+    pool.welder.open_to_employers = False
+    session.commit()
+
+    order = [candidate.profile.id for candidate in _recommend(app, session, pool.job).candidates]
+
+    assert pool.welder.id not in order
+    assert set(order) == {pool.distant.id, pool.cook.id}
+
+
 def test_at_most_twenty_candidates_are_shown(
     app: Flask, instance: Path, session: Session, account: Account
 ) -> None:
