@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from indexer.salary import Salary, SalaryUnit
-from marketplace.database import get_database
 from marketplace.jobs.check_cli import check_file
 from marketplace.jobs.checks import (
     Finding,
@@ -287,13 +285,6 @@ def test_a_pay_range_needs_twenty_postings() -> None:
     assert pay_range([5000.0] * 19) is None
     reference = pay_range([float(v) for v in range(1000, 21000, 1000)])
     assert reference == PayRange(low=1950.0, high=19050.0, postings=20)
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 def _jobs(session: Session, count: int, start: int = 3000, **fields: object) -> None:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy.orm import Session
 
-from marketplace.database import get_database
 from tests.marketplace.api.contract import ApiClient
 
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

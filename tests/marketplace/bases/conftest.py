@@ -1,4 +1,4 @@
-"""Fixtures for the bases tests: a session, staff clients, a real webhook receiver."""
+"""Fixtures for the bases tests: their staff member, a real webhook receiver."""
 
 from __future__ import annotations
 
@@ -9,21 +9,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
-from marketplace.database import get_database
 from tests.marketplace.accounts import factories as accounts
-from tests.marketplace.accounts.helpers import log_in
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 @pytest.fixture
@@ -31,12 +20,6 @@ def staff(session: Session) -> User:
     user = accounts.user(session, role=Role.STAFF, display_name="协作科张")
     session.commit()
     return user
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    assert log_in(client, staff.username, accounts.PASSWORD).status_code == 302
-    return client
 
 
 @dataclass

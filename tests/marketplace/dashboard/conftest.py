@@ -1,39 +1,11 @@
-"""Dashboard test fixtures: a session beside the app's, a signed-in staff client, the CLI."""
+"""Dashboard test fixtures: the CLI (session and staff client: tests/marketplace/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Role, User
 from marketplace.dashboard.cli import dashboard_cli
-from marketplace.database import get_database
-from tests.marketplace.accounts import factories as accounts
-from tests.marketplace.accounts.helpers import log_in
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def staff(session: Session) -> User:
-    user = accounts.user(session, role=Role.STAFF, display_name="统计员李")
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    assert log_in(client, staff.username, accounts.PASSWORD).status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
-from marketplace.database import get_database
 from marketplace.employers.models import Employer, Verification
 from tests.marketplace import factories as shared
 from tests.marketplace.accounts import factories
 from tests.marketplace.accounts.helpers import log_in
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 @dataclass

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
-from marketplace.database import get_database
 from marketplace.employers.models import Employer
 from tests.marketplace import factories
 from tests.marketplace.accounts import factories as accounts
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

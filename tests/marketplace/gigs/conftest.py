@@ -8,22 +8,13 @@ from typing import Any
 import pytest
 import redis
 from flask import Flask
-from sqlalchemy.orm import Session
 
-from marketplace.database import get_database
 from marketplace.extensions import get_redis
 
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any], redis_url: str) -> dict[str, Any]:
     return {**app_config, "REDIS_URL": redis_url}
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
-from marketplace.database import get_database
 from marketplace.kiosk import services
 from marketplace.places.models import Datum, ServicePoint
 from tests.marketplace.accounts import factories as accounts
@@ -21,13 +19,6 @@ from tests.marketplace.gigs import factories as gig_factories
 @pytest.fixture
 def app_config(app_config: dict[str, Any], redis_url: str) -> dict[str, Any]:
     return {**app_config, "REDIS_URL": redis_url}
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

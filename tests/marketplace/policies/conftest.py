@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
-from marketplace.database import get_database
 from marketplace.policies import services, spec
 from marketplace.policies.models import Policy
 from marketplace.seekers.models import SeekerProfile
@@ -21,13 +17,6 @@ from tests.marketplace.accounts import factories as accounts
 from tests.marketplace.accounts.helpers import log_in
 
 _counter = itertools.count(1)
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    session = get_database(app).session()
-    yield session
-    session.close()
 
 
 def policy_entry(**fields: Any) -> dict[str, Any]:

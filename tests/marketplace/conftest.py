@@ -1,4 +1,5 @@
-"""Fixtures for the staff tests: a database session beside the app's, and signed-in clients."""
+"""Fixtures the web-app tests share: a database session beside the app's, a signed-in staff
+client. A folder's conftest adds its own people and data."""
 
 from __future__ import annotations
 
