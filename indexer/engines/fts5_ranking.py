@@ -108,28 +108,24 @@ def plan(
     def size(groups: Sequence[Group]) -> int:
         return sum(frequency.get(alt, 0) for group in groups for alt in group)
 
-    everything = expression(query.terms, "all", query.exclude)
+    every_word = expression(query.terms, "all", ())
+    # the rarest word bounds what AND can match
+    smallest = min(size([group]) for group in query.terms)
+    first = Tier(
+        expression(query.terms, "all", query.exclude),
+        bounded=smallest > SCORE_BUDGET,
+        title=every_word,
+    )
     if query.match == "all" or len(query.terms) == 1:
-        # the rarest word bounds what AND can match
-        smallest = min(size([group]) for group in query.terms)
-        return [
-            Tier(
-                everything,
-                bounded=smallest > SCORE_BUDGET,
-                title=expression(query.terms, "all", ()),
-            )
-        ]
+        return [first]
     anything = expression(query.terms, "any", query.exclude)
     cap = ALL_WORDS_FIRST_ABOVE
     if matched_at_most(connection, anything, where or [], params or [], cap) <= cap:
         return [Tier(anything)]
-    every_word = expression(query.terms, "all", ())
-    some_words = f"({expression(query.terms, 'any', query.exclude)}) NOT ({every_word})"
-    smallest = min(size([group]) for group in query.terms)
     return [
-        Tier(everything, bounded=smallest > SCORE_BUDGET, title=every_word),
+        first,
         Tier(
-            some_words,
+            f"({anything}) NOT ({every_word})",
             bounded=size(query.terms) > SCORE_BUDGET,
             title=expression(query.terms, "any", ()),
         ),
