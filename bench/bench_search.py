@@ -353,7 +353,8 @@ def run_query(engine: Fts5Engine, tokenizer: Tokenizer, text: str) -> Timing:
     start = time.perf_counter()
     terms = tokenizer.query_terms(text)
     tokenized = time.perf_counter()
-    query = SearchQuery(terms=tuple(term.alternatives for term in terms), limit=20)
+    roles = tuple(i for i, term in enumerate(terms) if term.names_occupation)
+    query = SearchQuery(terms=tuple(term.alternatives for term in terms), roles=roles, limit=20)
     result = retrieve(engine, query)
     end = time.perf_counter()
     cpu_ms = (time.thread_time() - cpu) * 1000

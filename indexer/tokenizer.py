@@ -136,6 +136,8 @@ class QueryTerm:
 
     token: str
     alternatives: tuple[str, ...]
+    # the token (or a synonym) names an occupation of our list (电工, 会计): the query's role
+    names_occupation: bool = False
 
 
 class _Normalizer:
@@ -201,6 +203,7 @@ class _Lexicon:
     stop_words: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
     version: str
+    occupations: frozenset[str] = frozenset()
 
 
 def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
@@ -236,7 +239,8 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
         "synonyms": sorted(sorted(group) for group in groups),
     }
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-    return _Lexicon(words, stop_words, synonyms, digest.hexdigest()[:12])
+    occupations = frozenset(normalize(word) for word in _OCCUPATIONS.split())
+    return _Lexicon(words, stop_words, synonyms, digest.hexdigest()[:12], occupations)
 
 
 # Words of the general stop list that change what a seeker means (不加班, 无经验, 男/女).
@@ -404,13 +408,15 @@ class Tokenizer:
 
     def query_terms(self, text: str) -> list[QueryTerm]:
         """The query's distinct tokens in order, each with its synonyms."""
-        synonyms = self._get_lexicon().synonyms
+        lexicon = self._get_lexicon()
+        terms = []
         # a compound and a synonym inside it (叉车司机, 叉车) each keep their group: a posting
         # with the compound itself then counts it twice, which measured better than once
-        return [
-            QueryTerm(token, synonyms.get(token, (token,)))
-            for token in dict.fromkeys(self.tokenize(text))
-        ]
+        for token in dict.fromkeys(self.tokenize(text)):
+            alternatives = lexicon.synonyms.get(token, (token,))
+            role = not lexicon.occupations.isdisjoint(alternatives)
+            terms.append(QueryTerm(token, alternatives, names_occupation=role))
+        return terms
 
     def is_known_word(self, word: str) -> bool:
         """Whether `word`, normalised, is one entry of the dictionary (jieba's or ours)."""

@@ -55,8 +55,6 @@ BULK_CHUNK = 500
 WRITE_TIMEOUT = 120.0
 # More buckets than a city has districts or the app has kinds: facets are exact.
 _FACET_SIZE = 1000
-# The aggregation that counts every match of a tiered query.
-_MATCHED = "matched"
 # A place named in the query multiplies the score of postings there (as in FTS5).
 
 
@@ -252,31 +250,29 @@ class ElasticsearchEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         """One page of matching jobs in the query's order, the total, and facets if asked.
 
-        In relevance order, when more than `ALL_WORDS_FIRST_ABOVE` postings match any word,
-        postings with every word come before postings with some of them (as FTS5 ranks): the
-        page is taken from the first tier, then continued from the second.
+        In relevance order the page is taken tier by tier (`relevance_tiers`, as FTS5 ranks):
+        postings with every word first when more than `ALL_WORDS_FIRST_ABOVE` match any
+        word, postings naming the occupation asked for before those with only other words.
+        The total and the facets always count every match.
         """
-        tiers = relevance_tiers(query)
         with self._answering():
             response = self.client.search(index=self.alias, **search_request(query)).body
-            if not tiers or response["hits"]["total"]["value"] <= ALL_WORDS_FIRST_ABOVE:
-                return _result(response, query)
-            first = self.client.search(index=self.alias, **search_request(query, tiers[0])).body
-            result = _result(first, query)
-            hits = list(result.hits)
-            if len(hits) < query.limit:
+            result = _result(response, query)
+            tiers = relevance_tiers(query, many=result.total > ALL_WORDS_FIRST_ABOVE)
+            if not tiers:
+                return result
+            hits: list[Hit] = []
+            skip = query.offset
+            for tier in tiers:
+                if len(hits) >= query.limit:
+                    break
                 request = search_request(
-                    query,
-                    tiers[1],
-                    offset=max(0, query.offset - result.total),
-                    limit=query.limit - len(hits),
-                    facets=False,
+                    query, tier, offset=skip, limit=query.limit - len(hits), facets=False
                 )
-                rest = self.client.search(index=self.alias, **request).body
-                hits.extend(_result(rest, query).hits)
-        # the aggregations saw every match, whichever tier the page came from
-        total = int(first["aggregations"][_MATCHED]["doc_count"])
-        return SearchResult(hits=hits, total=total, facets=result.facets)
+                part = _result(self.client.search(index=self.alias, **request).body, query)
+                hits.extend(part.hits)
+                skip = max(0, skip - part.total)
+        return SearchResult(hits=hits, total=result.total, facets=result.facets)
 
     def stored_tokens(self, job_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
         """The indexed tokens of each text field, from the documents' sources."""
@@ -335,8 +331,7 @@ def search_request(
     """The keyword arguments of `Elasticsearch.search` for a query (pure: no I/O).
 
     `tier` (one of `relevance_tiers(query)`) keeps one tier of the matches in the page and its
-    total; the aggregations still count every match. `offset`, `limit` and `facets` default
-    to the query's.
+    total. `offset`, `limit` and `facets` default to the query's.
     """
     filters = _filters(query)
     text = _text_query(query)
@@ -379,7 +374,6 @@ def search_request(
     aggregations: dict[str, Any] = {}
     if tier is not None:
         request["post_filter"] = tier
-        aggregations[_MATCHED] = {"filter": {"match_all": {}}}
     if query.facets if facets is None else facets:
         aggregations.update(
             {
@@ -411,14 +405,25 @@ def _text_query(query: SearchQuery) -> dict[str, Any] | None:
     return {"bool": {"should": groups, "minimum_should_match": 1, "must_not": excluded}}
 
 
-def relevance_tiers(query: SearchQuery) -> list[dict[str, Any]]:
-    """Post filters for the two tiers of a relevance-ordered query of several words (match
-    "any"): postings with every word, then the rest. None for other queries (one order)."""
+def relevance_tiers(query: SearchQuery, *, many: bool) -> list[dict[str, Any]]:
+    """Post filters for the tiers of a relevance-ordered query of several words (match "any"),
+    best first; [] when one order serves. `many`: more than `ALL_WORDS_FIRST_ABOVE` postings
+    match any word, so postings with every word come first. Postings naming the occupation
+    asked for (`SearchQuery.role_terms`) come before those with only other words."""
     groups = _text_groups(query)
     if query.sort != Sort.RELEVANCE or query.match == "all" or len(groups) < 2 or not query.limit:
         return []
-    every: dict[str, Any] = {"bool": {"must": groups}}
-    return [every, {"bool": {"must_not": [every]}}]
+    roles = [_group(group) for group in query.role_terms()]
+    role: dict[str, Any] = {"bool": {"should": roles, "minimum_should_match": 1}}
+    before: list[dict[str, Any]] = []  # the tiers already taken
+    tiers: list[dict[str, Any]] = []
+    for wanted, tier in ((many, {"bool": {"must": groups}}), (bool(roles), role)):
+        if wanted:
+            tiers.append({"bool": {"must": [tier], "must_not": list(before)}})
+            before.append(tier)
+    if not tiers:
+        return []
+    return [*tiers, {"bool": {"must_not": before}}]
 
 
 def _group(alternatives: tuple[str, ...]) -> dict[str, Any]:

@@ -100,8 +100,10 @@ def plan(
     """The tiers that answer a relevance-ordered text query, best first.
 
     At most `ALL_WORDS_FIRST_ABOVE` postings with any word: one tier, all scored. More:
-    postings with every word come first; then those with some of the words. A tier whose
-    postings exceed the scoring budget is scored in newest-first slices.
+    postings with every word come first; then those with some of the words. Either way,
+    postings naming the occupation asked for (`SearchQuery.role_terms`) come before those
+    with only the other words. A tier whose postings exceed the scoring budget is scored in
+    newest-first slices.
     """
     frequency = frequencies(connection, {alt for group in query.terms for alt in group})
 
@@ -119,17 +121,21 @@ def plan(
     if query.match == "all" or len(query.terms) == 1:
         return [first]
     anything = expression(query.terms, "any", query.exclude)
+    roles = query.role_terms()
+    role = expression(roles, "any", ()) if roles else ""
     cap = ALL_WORDS_FIRST_ABOVE
     if matched_at_most(connection, anything, where or [], params or [], cap) <= cap:
-        return [Tier(anything)]
-    return [
-        first,
-        Tier(
-            f"({anything}) NOT ({every_word})",
-            bounded=size(query.terms) > SCORE_BUDGET,
-            title=expression(query.terms, "any", ()),
-        ),
-    ]
+        if not roles:
+            return [Tier(anything)]
+        return [Tier(f"({anything}) AND ({role})"), Tier(f"({anything}) NOT ({role})")]
+    tiers = [first]
+    rest = f"({anything}) NOT ({every_word})"
+    if roles:
+        tiers.append(Tier(f"({rest}) AND ({role})", bounded=size(roles) > SCORE_BUDGET, title=role))
+        rest = f"({rest}) NOT ({role})"
+    any_word = expression(query.terms, "any", ())
+    tiers.append(Tier(rest, bounded=size(query.terms) > SCORE_BUDGET, title=any_word))
+    return tiers
 
 
 def ranked_page(

@@ -56,8 +56,10 @@ def known_places(session: Session) -> Places:
 
 def build_query(holder: SearchHolder, session: Session, text: str, **filters: Any) -> SearchQuery:
     """The structured query for what a seeker typed plus the filters chosen."""
-    groups = [term.alternatives for term in holder.tokenizer.query_terms(text)]
-    return read_query(groups, holder.places(session), SearchQuery(**filters))
+    terms = holder.tokenizer.query_terms(text)
+    roles = [i for i, term in enumerate(terms) if term.names_occupation]
+    groups = [term.alternatives for term in terms]
+    return read_query(groups, holder.places(session), SearchQuery(**filters), roles)
 
 
 def _key_enterprises_first(

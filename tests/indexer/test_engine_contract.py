@@ -58,8 +58,9 @@ def build(
 
 def words(tokenizer: Tokenizer, text: str, **fields: Any) -> SearchQuery:
     """The query a seeker's text becomes: one group per word, with its synonyms."""
-    terms = tuple(term.alternatives for term in tokenizer.query_terms(text))
-    return SearchQuery(terms=terms, **fields)
+    found = tokenizer.query_terms(text)
+    roles = tuple(i for i, term in enumerate(found) if term.names_occupation)
+    return SearchQuery(terms=tuple(term.alternatives for term in found), roles=roles, **fields)
 
 
 def ids(result: SearchResult) -> list[int]:
@@ -184,6 +185,37 @@ def test_many_matches_put_postings_with_every_word_first(
     assert ids(engine.search(replace(query, offset=1, limit=5))) == [2]
     # tiers are a relevance order: other orders take every match as it comes
     assert ids(engine.search(replace(query, sort=Sort.NEWEST))) == [2, 1]
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["few-matches", "many-matches"])
+def test_postings_naming_the_occupation_asked_for_come_before_the_rest(
+    engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch, many: bool
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        # the other words only, in a short posting: the highest BM25
+        job(1, "护士", description="持证上岗"),
+        # the occupation only, in a long posting
+        job(2, "维修电工", description="负责 设备 日常 维护 与 保养 " * 6),
+        job(3, "电工", description="持证上岗 有 经验 优先"),
+        *(job(n, title) for n, title in enumerate(["保安", "司机", "保洁员", "焊工"] * 2, 4)),
+    )
+    if many:
+        for module in (fts5_ranking, elasticsearch_engine):
+            monkeypatch.setattr(module, "ALL_WORDS_FIRST_ABOVE", 1)
+    query = words(tokenizer, "电工 持证上岗")
+    assert [group[0] for group in query.role_terms()] == ["电工"]
+
+    result = engine.search(query)
+
+    assert ids(result) == [3, 2, 1]
+    assert result.total == 3
+    assert ids(engine.search(replace(query, offset=1, limit=1))) == [2]
+    assert ids(engine.search(replace(query, offset=2, limit=5))) == [1]
+    # without the occupation rule the nurse's short posting would come before the electrician's
+    plain = ids(engine.search(replace(query, roles=())))
+    assert plain.index(1) < plain.index(2)
 
 
 def test_excluded_words_leave_out_the_postings_that_contain_them(

@@ -117,9 +117,9 @@ def test_tokens_keep_order_and_duplicates(tokenizer: Tokenizer) -> None:
 
 def test_query_terms_offer_synonyms(tokenizer: Tokenizer) -> None:
     assert tokenizer.query_terms("叉车司机") == [
-        QueryTerm("叉车", ("叉车", "叉车司机", "叉车工")),
-        QueryTerm("司机", ("司机", "驾驶员")),
-        QueryTerm("叉车司机", ("叉车司机", "叉车", "叉车工")),
+        QueryTerm("叉车", ("叉车", "叉车司机", "叉车工"), names_occupation=True),
+        QueryTerm("司机", ("司机", "驾驶员"), names_occupation=True),
+        QueryTerm("叉车司机", ("叉车司机", "叉车", "叉车工"), names_occupation=True),
     ]
     (term,) = tokenizer.query_terms("司机")
     assert term.alternatives[0] == "司机"
@@ -128,6 +128,15 @@ def test_query_terms_offer_synonyms(tokenizer: Tokenizer) -> None:
 
 def test_query_terms_without_synonyms_offer_the_token_alone(tokenizer: Tokenizer) -> None:
     assert tokenizer.query_terms("海参") == [QueryTerm("海参", ("海参",))]
+
+
+def test_query_terms_say_which_words_name_an_occupation(tokenizer: Tokenizer) -> None:
+    roles = {term.token: term.names_occupation for term in tokenizer.query_terms("电工 持证上岗")}
+    assert roles == {"电工": True, "持证": False, "上岗": False}
+    # a synonym of an occupation counts (驾驶员 stands for 司机)
+    roles = {term.token: term.names_occupation for term in tokenizer.query_terms("驾驶员 夜班")}
+    assert roles["驾驶员"]
+    assert not roles["夜班"]
 
 
 def test_query_terms_are_distinct_and_in_order(tokenizer: Tokenizer) -> None:
