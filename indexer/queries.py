@@ -83,7 +83,8 @@ class SearchQuery:
 
         In relevance order, postings with one of them come before postings with only the
         other words: a seeker typing 电工 持证上岗 wants electricians before nurses who must
-        be 持证上岗 (dev set: that query's NDCG@10 0.46 → 0.78; no other query moved).
+        be 持证上岗. Dev set NDCG@10 0.8565 → 0.8632 (电工 持证上岗 0.46 → 0.78, 济南 会计
+        0.71 → 0.75, 行政 前台 0.87 → 0.82).
         """
         roles = tuple(self.terms[i] for i in sorted(set(self.roles)) if i < len(self.terms))
         return roles if 0 < len(roles) < len(self.terms) else ()
