@@ -234,10 +234,12 @@ class Fts5Engine:
         if query.facets:
             total, facets = self._facets(connection, source, where_sql, params)
         else:
-            # counting a common word's matches costs as much as a page: stop at COUNT_CAP
+            # counting a common word's matches costs as much as a page: stop at COUNT_CAP;
+            # a text query without filters needs no docs rows to count
+            counted = "docs_fts" if match is not None and len(where) == 1 else source
             total = int(
                 connection.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM {source} "  # noqa: S608
+                    f"SELECT count(*) FROM (SELECT 1 FROM {counted} "  # noqa: S608
                     f"WHERE {where_sql} LIMIT {COUNT_CAP + 1})",
                     params,
                 ).fetchone()[0]

@@ -11,8 +11,9 @@ measured better on the dev queries (NDCG@10 +0.013) than every-word postings fir
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ from indexer.queries import (
 SCORE_BUDGET = 1500
 _WEIGHTS = ", ".join(str(weight) for weight in TEXT_FIELDS.values())
 _TITLE = next(iter(TEXT_FIELDS))  # the first text column
+
+_ON_DOCS = re.compile(r"\bd\.")  # a condition on a column of the docs table
 
 Group = tuple[str, ...]
 Row = tuple[int, float, float | None]  # job id, score, distance
@@ -64,9 +67,15 @@ Frequencies = Callable[[sqlite3.Connection, set[str]], dict[str, int]]
 
 
 def _matches(where: list[str]) -> str:
-    """FROM and WHERE for the postings a MATCH (the first parameter) and the filters select."""
+    """FROM and WHERE for the postings a MATCH (the first parameter) and the filters select.
+
+    Without conditions on the docs table (alias d) it is left out: each of its rows costs a
+    lookup, and every posting is written to both tables in one transaction.
+    """
     conditions = " AND ".join(["docs_fts MATCH ?", *where])
-    return f"FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE {conditions}"
+    on_docs = any(_ON_DOCS.search(condition) for condition in where)
+    source = "docs_fts JOIN docs d ON d.id = docs_fts.rowid" if on_docs else "docs_fts"
+    return f"FROM {source} WHERE {conditions}"
 
 
 def document_frequencies(connection: sqlite3.Connection, words: set[str]) -> dict[str, int]:
@@ -150,26 +159,26 @@ def ranked_page(
     rows: list[Row] = []
     skip = query.offset
     for tier in plan(connection, query, frequencies, where, params):
-        for scored in _tier_slices(connection, query, tier, where, params, distance):
-            if skip >= len(scored):
-                skip -= len(scored)
+        for part in _tier_slices(connection, tier, where, params):
+            size, best = _score(connection, query, part, distance, skip + query.limit - len(rows))
+            if skip >= size:
+                skip -= size
                 continue
-            rows.extend(scored[skip : skip + query.limit - len(rows)])
+            rows.extend(best[skip : skip + query.limit - len(rows)])
             skip = 0
             if len(rows) >= query.limit:
                 return rows
     return rows
 
 
+# One slice of a tier: the MATCH expression, the conditions and their parameters.
+Slice = tuple[str, list[str], list[Any]]
+
+
 def _tier_slices(
-    connection: sqlite3.Connection,
-    query: SearchQuery,
-    tier: Tier,
-    where: list[str],
-    params: list[Any],
-    distance: tuple[str, list[Any]],
-) -> Any:
-    """Scored slices of a tier in order: one slice, or newest-first slices when bounded.
+    connection: sqlite3.Connection, tier: Tier, where: list[str], params: list[Any]
+) -> Iterator[Slice]:
+    """The slices of a tier in order: the whole tier, or newest-first slices when bounded.
 
     A bounded tier that proves larger than the budget is taken title first: which slice of a
     large tier is scored decides what can reach the first page, and the title is the
@@ -178,19 +187,19 @@ def _tier_slices(
     Java开发工程师 0.14 → 0.36).
     """
     if not tier.bounded:
-        yield _score(connection, query, tier.match, where, params, distance)
+        yield tier.match, where, params
         return
     cutoff = _cutoff(connection, tier.match, where, params)
     if cutoff is None:  # the whole tier fits the budget
-        yield _score(connection, query, tier.match, where, params, distance)
+        yield tier.match, where, params
         return
     if tier.title is None:
-        yield from _newest_first(connection, query, tier.match, where, params, distance, cutoff)
+        yield from _newest_first(connection, tier.match, where, params, cutoff)
         return
     in_title = f"{_TITLE} : ({tier.title})"
     for part in (f"({tier.match}) AND {in_title}", f"({tier.match}) NOT {in_title}"):
         first = _cutoff(connection, part, where, params)
-        yield from _newest_first(connection, query, part, where, params, distance, first)
+        yield from _newest_first(connection, part, where, params, first)
 
 
 def _cutoff(
@@ -206,13 +215,11 @@ def _cutoff(
 
 def _newest_first(
     connection: sqlite3.Connection,
-    query: SearchQuery,
     match: str,
     where: list[str],
     params: list[Any],
-    distance: tuple[str, list[Any]],
     cutoff: int | None,
-) -> Any:
+) -> Iterator[Slice]:
     """Slices of at most SCORE_BUDGET matches, newest first; `cutoff`: the first slice's."""
     upper: int | None = None
     while True:
@@ -221,39 +228,48 @@ def _newest_first(
         if upper is not None:
             cutoff = _cutoff(connection, match, bound, bound_params)
         if cutoff is None:
-            yield _score(connection, query, match, bound, bound_params, distance)
+            yield match, bound, bound_params
             return
-        yield _score(
-            connection,
-            query,
-            match,
-            [*bound, "docs_fts.rowid >= ?"],
-            [*bound_params, cutoff],
-            distance,
-        )
+        yield match, [*bound, "docs_fts.rowid >= ?"], [*bound_params, cutoff]
         upper = cutoff
 
 
 def _score(
     connection: sqlite3.Connection,
     query: SearchQuery,
-    match: str,
-    where: list[str],
-    params: list[Any],
+    part: Slice,
     distance: tuple[str, list[Any]],
-) -> list[Row]:
-    """Every posting of a slice with its score, best first (ties: newest, then highest id)."""
-    distance_sql, distance_params = distance
-    rows = connection.execute(
-        f"SELECT d.id, -bm25(docs_fts, {_WEIGHTS}), {distance_sql}, d.city, d.district, "
-        f"d.published_at, d.kind, d.salary_unit {_matches(where)}",
-        [*distance_params, match, *params],
+    need: int,
+) -> tuple[int, list[Row]]:
+    """How many postings a slice holds, and its best `need` with their scores, best first
+    (ties: newest, then highest id).
+
+    BM25 comes from the index alone; the docs table is read only for the postings that can
+    reach the best `need` once the place and posting-word lifts (each at least 1) are applied.
+    """
+    match, where, params = part
+    scored = connection.execute(
+        f"SELECT docs_fts.rowid, -bm25(docs_fts, {_WEIGHTS}) {_matches(where)}",
+        [match, *params],
     ).fetchall()
-    scores = {int(row[0]): float(row[1]) for row in rows}
+    if not scored or need <= 0:
+        return len(scored), []
     places = {query.boost_city, query.boost_district} - {None}
     lifts = set(boost_conditions(query.boosts))
+    most = (PLACE_BOOST if places else 1.0) * (POSTING_BOOST if lifts else 1.0)
+    raw = sorted((float(score) for _id, score in scored), reverse=True)
+    # a posting below this cannot pass the `need` best even with every lift
+    floor = raw[min(need, len(raw)) - 1] / most
+    scores = {int(job_id): float(score) for job_id, score in scored if score >= floor}
+    distance_sql, distance_params = distance
+    marks = ", ".join("?" for _ in scores)
+    details = connection.execute(
+        f"SELECT d.id, {distance_sql}, d.city, d.district, d.published_at, d.kind, "  # noqa: S608
+        f"d.salary_unit FROM docs d WHERE d.id IN ({marks})",
+        [*distance_params, *scores],
+    ).fetchall()
     ranked: list[tuple[int, float, float | None, float]] = []
-    for job_id, _bm25, dist, city, district, published, kind, unit in rows:
+    for job_id, dist, city, district, published, kind, unit in details:
         score = scores[int(job_id)]
         if places and (city in places or district in places):
             score *= PLACE_BOOST
@@ -261,4 +277,4 @@ def _score(
             score *= POSTING_BOOST
         ranked.append((int(job_id), score, dist, published or 0.0))
     ranked.sort(key=lambda row: (-row[1], -row[3], -row[0]))
-    return [(job_id, score, dist) for job_id, score, dist, _published in ranked]
+    return len(scored), [(job_id, score, dist) for job_id, score, dist, _published in ranked[:need]]

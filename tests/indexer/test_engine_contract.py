@@ -448,6 +448,10 @@ def test_a_named_city_lifts_its_postings_without_filtering_the_others(
     assert by_city.hits[0].score == pytest.approx(scores[1] * 1.5, rel=1e-5)
     assert ids(by_district)[0] == 3
     assert by_district.total == 3
+    # a one-posting page still weighs the lift: the lower-scoring posting in the city comes first
+    assert ids(engine.search(words(tokenizer, "叉车司机", boost_city="威海市", limit=1))) == [1]
+    second = engine.search(words(tokenizer, "叉车司机", boost_city="威海市", offset=1, limit=1))
+    assert ids(second) == [ids(by_city)[1]]
 
 
 # -- pagination ------------------------------------------------------------------------------
