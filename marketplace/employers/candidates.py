@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from indexer.tokenizer import Tokenizer
 from marketplace.jobs.models import Job
 from marketplace.places.models import Place
-from marketplace.search.engine import SearchHolder
+from marketplace.search.engine import SearchHolder, job_record
 from marketplace.search.ranking import candidate as posting_candidate
 from marketplace.seekers.models import Application, SeekerProfile
 from marketplace.seekers.recommend import seeker_context, skill_tags
@@ -241,7 +241,7 @@ def recommended_candidates(
     queries = [_query(holder, session, profile) for profile in profiles]
     del places  # every home is resolved: the identity map may let them go
     # the job's words are cut here, not read from the index: one posting, and no engine needed
-    posting = posting_candidate(job, 0.0, 1, tokenizer)
+    posting = posting_candidate(job_record(job), 0.0, 1, tokenizer)
     matches = [text_match(query.words, posting) for query in queries]
     # the stand-in engine order; ties keep the pool's (most signals, most recent first)
     engine_order = sorted(range(len(profiles)), key=lambda i: -matches[i])

@@ -23,7 +23,7 @@ from indexer.metrics import read_qrels, read_queries
 from marketplace.database import get_database, utcnow
 from marketplace.interactions.services import logged_events
 from marketplace.jobs.models import Job
-from marketplace.search.engine import SearchHolder, get_search, ranker_path
+from marketplace.search.engine import SearchHolder, get_search, job_record, ranker_path
 from marketplace.search.evaluation import INPUT_FILE, file_digest, throwaway_instance
 from marketplace.search.ranking import candidates, query_context
 from marketplace.search.services import build_query, search_jobs
@@ -73,7 +73,8 @@ def query_candidates(
     """A query's context and its best `depth` candidates in the engine's order, as search
     builds them (no model), with their jobs."""
     page = search_jobs(holder, session, text, limit=depth, ranker=None)
-    found = candidates([(hit.job, hit.score) for hit in page.hits], holder.tokenizer, holder.engine)
+    hits = [(job_record(hit.job), hit.score) for hit in page.hits]
+    found = candidates(hits, holder.tokenizer, holder.engine)
     context = query_context(build_query(holder, session, text), text, holder.tokenizer)
     return context, found, [hit.job for hit in page.hits]
 

@@ -6,11 +6,15 @@ import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indexer.documents import JobRecord
 from indexer.education import EducationLevel
 from indexer.engines.base import SearchEngine
 from indexer.queries import SearchQuery, boost_conditions
 from indexer.tokenizer import Tokenizer
-from marketplace.employers.models import Verification
+from marketplace.employers.models import Employer, Verification
 from marketplace.jobs.models import Job
 from matching.features import Candidate, QueryContext, Seeker
 from matching.persistence import ModelRefused, read_metadata
@@ -32,8 +36,50 @@ def query_context(
     )
 
 
+# The columns of a JobRecord read straight from the jobs table (the texts are left out).
+_RECORD_COLUMNS = (
+    "id", "title", "kind", "status", "city", "district", "county_code", "town_code",
+    "occupation_code", "experience_years", "salary_unit", "salary_min", "salary_max",
+    "salary_monthly_min", "salary_monthly_max", "published_at", "lat", "lng",
+)  # fmt: skip
+
+
+def job_records(session: Session, job_ids: Sequence[int]) -> dict[int, JobRecord]:
+    """The jobs with these ids as the index sees them, without their texts (the index holds
+    their words): a few hundred load in one query, without building ORM objects. A deleted
+    job is absent."""
+    if not job_ids:
+        return {}
+    statement = (
+        select(
+            *(getattr(Job, name) for name in _RECORD_COLUMNS),
+            Job.education,
+            Employer.is_key_enterprise,
+            Employer.verification,
+        )
+        .join(Job.employer)
+        .where(Job.id.in_(job_ids))
+    )
+    found: dict[int, JobRecord] = {}
+    for row in session.execute(statement):
+        columns = dict(zip(_RECORD_COLUMNS, row[:-3], strict=True))
+        education, key, verification = row[-3:]
+        found[row.id] = JobRecord(
+            **columns,
+            education_level=_education_level(education) if education else None,
+            is_key_enterprise=bool(key),
+            employer_verified=verification == Verification.VERIFIED,
+        )
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _education_level(code: str) -> int:
+    return int(EducationLevel.from_code(code))
+
+
 def candidate(
-    job: Job,
+    job: JobRecord,
     score: float,
     rank: int,
     tokenizer: Tokenizer,
@@ -42,16 +88,15 @@ def candidate(
     """The ranker's view of a job.
 
     `tokens` are the words the index holds for it (`SearchEngine.stored_tokens`): cutting a few
-    hundred descriptions again would cost a second per search. Without them the text is cut
-    here (tests, and a job the index does not hold yet).
+    hundred descriptions again would cost a second per search. Without them the record's texts
+    are cut here (tests, and a job the index does not hold yet).
     """
-    education = EducationLevel.from_code(job.education) if job.education else None
     if tokens is None:
         tokens = {
             "title": tokenizer.tokenize(job.title),
             # indexed as one field (indexer.documents.job_document)
-            "skills": tokenizer.tokenize(f"{job.skills or ''} {job.benefits or ''}"),
-            "description": tokenizer.tokenize(job.description or ""),
+            "skills": tokenizer.tokenize(f"{job.skills} {job.benefits}"),
+            "description": tokenizer.tokenize(job.description),
         }
     title_words = tuple(tokens.get("title", ()))
     skills = frozenset(tokens.get("skills", ()))
@@ -68,11 +113,11 @@ def candidate(
         kind=job.kind,
         monthly_min=job.salary_monthly_min,
         monthly_max=job.salary_monthly_max,
-        education_level=int(education) if education is not None else None,
+        education_level=job.education_level,
         experience_years=job.experience_years,
         published_at=job.published_at,
-        is_key_enterprise=job.employer.is_key_enterprise,
-        employer_verified=job.employer.verification == Verification.VERIFIED,
+        is_key_enterprise=job.is_key_enterprise,
+        employer_verified=job.employer_verified,
         lat=job.lat,
         lng=job.lng,
         occupation_code=job.occupation_code,
@@ -80,7 +125,7 @@ def candidate(
 
 
 def candidates(
-    hits: Sequence[tuple[Job, float]], tokenizer: Tokenizer, engine: SearchEngine
+    hits: Sequence[tuple[JobRecord, float]], tokenizer: Tokenizer, engine: SearchEngine
 ) -> list[Candidate]:
     """Candidates in the engine's order, their words read from the index in one request."""
     stored = engine.stored_tokens([job.id for job, _score in hits])

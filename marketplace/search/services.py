@@ -18,7 +18,7 @@ from marketplace.database import utcnow
 from marketplace.jobs.models import Job
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import SearchHolder
-from marketplace.search.ranking import candidates, query_context
+from marketplace.search.ranking import candidates, job_records, query_context
 from matching.explain import reasons
 from matching.features import Candidate, Seeker, featurize
 from matching.ranker import Ranker, key_enterprises_first, model_order, model_scores
@@ -118,17 +118,11 @@ def search_jobs(
     )
     window = replace(query, offset=0, limit=max(depth, query.offset + query.limit))
     result: SearchResult = retrieve(holder.engine, window if reranking else query)
-    ids = [hit.job_id for hit in result.hits]
-    jobs = {
-        job.id: job
-        for job in session.scalars(
-            select(Job).options(joinedload(Job.employer)).where(Job.id.in_(ids))
-        )
-    }
+    facts = job_records(session, [hit.job_id for hit in result.hits])
     # a job deleted since the index saw it is skipped
-    shown = [hit for hit in result.hits if hit.job_id in jobs]
+    shown = [hit for hit in result.hits if hit.job_id in facts]
     tokenizer = holder.tokenizer
-    found = candidates([(jobs[hit.job_id], hit.score) for hit in shown], tokenizer, holder.engine)
+    found = candidates([(facts[hit.job_id], hit.score) for hit in shown], tokenizer, holder.engine)
     rows = featurize(query_context(query, text, tokenizer, seeker), found, utcnow())
     order = list(range(len(shown)))
     scores = model_scores(model, rows[:depth]) if reranking else None
@@ -138,6 +132,15 @@ def search_jobs(
         order = _key_enterprises_first(order, found, scores, seeker.kind if seeker else None)
     if reranking:
         order = order[query.offset : query.offset + query.limit]
+    # whole records only for the page shown
+    page_ids = [shown[index].job_id for index in order]
+    jobs = {
+        job.id: job
+        for job in session.scalars(
+            select(Job).options(joinedload(Job.employer)).where(Job.id.in_(page_ids))
+        )
+    }
+    order = [index for index in order if shown[index].job_id in jobs]
     words = sorted({word for group in query.terms for word in group})
     hits = [
         JobHit(
