@@ -203,24 +203,41 @@ def tokenisation(
 
 
 def build_real_index(
-    engine: Fts5Engine, tokenizer: Tokenizer, records: Sequence[JobRecord]
-) -> tuple[Throughput, list[dict[str, Any]]]:
-    """Tokenise every record and rebuild the index from them, streaming; keeps the documents."""
+    engine: Fts5Engine, tokenizer: Tokenizer, records: Sequence[JobRecord], block: int = 500
+) -> tuple[Throughput, Throughput, list[dict[str, Any]]]:
+    """Tokenise every record and rebuild the index from them, streaming; keeps the documents.
+
+    Before each block of postings is tokenised for the index, raw jieba cuts the same block
+    (timed apart and taken out of the indexing time): the indexing figure is compared with a
+    floor measured in the same minutes, as the machine's speed drifts.
+    """
+    segmenter = tokenizer._get_segmenter()
     documents: list[dict[str, Any]] = []
     characters = sum(len(text) for record in records for text in indexed_texts(record))
+    raw = Throughput()
 
     def stream() -> Iterator[dict[str, Any]]:
-        for number, record in enumerate(records, start=1):
-            document = job_document(record, tokenizer)
-            documents.append(document)
-            if number % 5000 == 0:
-                log(f"  indexed {number:,} / {len(records):,}")
-            yield document
+        for first in range(0, len(records), block):
+            chunk = records[first : first + block]
+            texts = [text for record in chunk for text in indexed_texts(record)]
+            raw.documents += len(chunk)
+            raw.characters += sum(map(len, texts))
+            with Stopwatch(raw):
+                for text in texts:
+                    list(segmenter.cut(text, cut_all=False, HMM=True))
+            for record in chunk:
+                document = job_document(record, tokenizer)
+                documents.append(document)
+                yield document
+            if first // block % 10 == 9:
+                log(f"  indexed {first + block:,} / {len(records):,}")
 
     indexing = Throughput(len(records), characters)
     with Stopwatch(indexing):
         engine.rebuild(stream(), tokenizer.version)
-    return indexing, documents
+    indexing.seconds -= raw.seconds
+    indexing.cpu_seconds -= raw.cpu_seconds
+    return indexing, raw, documents
 
 
 # -- phase 3: the replicated corpus -----------------------------------------------------------
@@ -417,12 +434,15 @@ def print_machine(core: int) -> None:
     print(f"load avg    {load_averages()} (1, 5, 15 min) at start")
 
 
-def print_throughput(raw: Throughput, ours: Throughput, indexing: Throughput) -> None:
+def print_throughput(
+    raw: Throughput, ours: Throughput, indexing: Throughput, raw_beside: Throughput
+) -> None:
     print("\n## Tokenisation and indexing (real postings)\n")
     rows = [
-        ("raw jieba cut", raw),
-        ("our tokenize", ours),
-        ("indexing (tokenise + FTS5 rebuild)", indexing),
+        ("raw jieba cut", raw, raw),
+        ("our tokenize", ours, raw),
+        ("raw jieba cut, beside indexing", raw_beside, raw_beside),
+        ("indexing (tokenise + FTS5 rebuild)", indexing, raw_beside),
     ]
     print(
         table(
@@ -433,19 +453,20 @@ def print_throughput(raw: Throughput, ours: Throughput, indexing: Throughput) ->
                     f"{t.cpu_seconds:.1f}",
                     f"{t.docs_per_s:,.0f}",
                     f"{t.chars_per_s / 1000:,.0f}k",
-                    f"{t.chars_per_s / raw.chars_per_s:.0%}",
-                    f"{t.chars_per_cpu_s / raw.chars_per_cpu_s:.0%}",
+                    f"{t.chars_per_s / floor.chars_per_s:.0%}",
+                    f"{t.chars_per_cpu_s / floor.chars_per_cpu_s:.0%}",
                 )
-                for name, t in rows
+                for name, t, floor in rows
             ],
             ["", "wall s", "CPU s", "docs/s", "chars/s", "of raw (wall)", "of raw (CPU)"],
         )
     )
     print(
         f"\n{raw.documents:,} postings, {raw.characters:,} characters (title, skills + benefits, "
-        "description: the strings job_document tokenises)"
+        "description: the strings job_document tokenises); each row against the raw cut timed "
+        "beside it, block by block"
     )
-    ratio = indexing.chars_per_cpu_s / raw.chars_per_cpu_s
+    ratio = indexing.chars_per_cpu_s / raw_beside.chars_per_cpu_s
     verdict = "met" if ratio >= THROUGHPUT_TARGET else "NOT met"
     print(f"target: indexing ≥ {THROUGHPUT_TARGET:.0%} of raw jieba (CPU time) — {verdict}")
 
@@ -566,10 +587,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log("raw jieba segmentation and our tokenize, alternating")
                 raw, ours = tokenisation(tokenizer, records)
             log(f"indexing {len(records):,} postings")
-            indexing, documents = build_real_index(real, tokenizer, records)
+            indexing, raw_beside, documents = build_real_index(real, tokenizer, records)
             report.memory_after(f"indexing {len(records):,} postings")
             if not args.latency_only:
-                print_throughput(raw, ours, indexing)
+                print_throughput(raw, ours, indexing, raw_beside)
 
         results = [measure_latency("real", real, tokenizer, queries, args.repeat)]
         real.close()
