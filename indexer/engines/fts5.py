@@ -46,6 +46,10 @@ _FILTERS = list(FILTER_FIELDS)
 _TOKENCHARS = "+#.-_/&"
 
 
+# Rows written at once when filling a new index file.
+_BATCH = 500
+
+
 def _schema() -> list[str]:
     filter_columns = ", ".join(f"{name}" for name in _FILTERS)
     return [
@@ -144,27 +148,40 @@ class Fts5Engine:
     # -- writing -------------------------------------------------------------------------
 
     @staticmethod
-    def _write(connection: sqlite3.Connection, documents: Iterable[Mapping[str, Any]]) -> int:
+    def _write(
+        connection: sqlite3.Connection, documents: Iterable[Mapping[str, Any]], fresh: bool = False
+    ) -> int:
+        """Insert or replace the documents; `fresh`: into an empty file, nothing to replace,
+        so the rows go in batches."""
         placeholders = ", ".join("?" for _ in range(len(_FILTERS) + 2))
+        # column names are module constants, values are bound
+        text_sql = f"INSERT INTO docs_fts (rowid, {', '.join(_TEXT)}) VALUES (?, ?, ?, ?)"  # noqa: S608
+        docs_sql = (
+            f"INSERT OR REPLACE INTO docs (id, title_text, {', '.join(_FILTERS)}) "  # noqa: S608
+            f"VALUES ({placeholders})"
+        )
         written = 0
+        texts: list[tuple[Any, ...]] = []
+        rows: list[tuple[Any, ...]] = []
         for document in documents:
             job_id = int(document["id"])
-            connection.execute("DELETE FROM docs_fts WHERE rowid = ?", (job_id,))
-            connection.execute(
-                # column names are module constants, values are bound
-                f"INSERT INTO docs_fts (rowid, {', '.join(_TEXT)}) VALUES (?, ?, ?, ?)",  # noqa: S608
-                (job_id, *(document.get(name) or "" for name in _TEXT)),
-            )
-            connection.execute(
-                f"INSERT OR REPLACE INTO docs (id, title_text, {', '.join(_FILTERS)}) "  # noqa: S608
-                f"VALUES ({placeholders})",
+            texts.append((job_id, *(document.get(name) or "" for name in _TEXT)))
+            rows.append(
                 (
                     job_id,
                     document.get("title_text"),
                     *(_value(name, document.get(name)) for name in _FILTERS),
-                ),
+                )
             )
+            if not fresh:
+                connection.execute("DELETE FROM docs_fts WHERE rowid = ?", (job_id,))
+            if not fresh or len(texts) >= _BATCH:
+                connection.executemany(text_sql, texts)
+                connection.executemany(docs_sql, rows)
+                texts, rows = [], []
             written += 1
+        connection.executemany(text_sql, texts)
+        connection.executemany(docs_sql, rows)
         return written
 
     def rebuild(self, documents: Iterable[Mapping[str, Any]], dictionary_version: str) -> int:
@@ -174,11 +191,13 @@ class Fts5Engine:
         building.unlink(missing_ok=True)
         connection = self._connect(building)
         try:
-            connection.execute("PRAGMA synchronous=OFF")  # a crash leaves only the temp file
+            # a crash leaves only the temp file: no journal, no syncs until it is complete
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA journal_mode=OFF")
             for statement in _schema():
                 connection.execute(statement)
             with connection:
-                written = self._write(connection, documents)
+                written = self._write(connection, documents, fresh=True)
                 connection.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [
