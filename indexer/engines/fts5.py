@@ -46,6 +46,15 @@ _FILTERS = list(FILTER_FIELDS)
 _TOKENCHARS = "+#.-_/&"
 
 
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a directory's entries') writes to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 # Rows written at once when filling a new index file.
 _BATCH = 500
 
@@ -213,7 +222,11 @@ class Fts5Engine:
             building.unlink(missing_ok=True)
             raise
         connection.close()
+        # written without syncs: make the file durable before it replaces the live one, and the
+        # rename durable after (a power cut must not leave a half-written index in place)
+        _fsync(building)
         os.replace(building, self.path)
+        _fsync(self.path.parent)
         return written
 
     def index(self, documents: Iterable[Mapping[str, Any]]) -> int:
