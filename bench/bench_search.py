@@ -34,7 +34,7 @@ from typing import Any
 
 from indexer.documents import FILTER_FIELDS, JobRecord, job_document
 from indexer.engines.fts5 import COUNT_CAP, SCHEMA_VERSION, Fts5Engine
-from indexer.queries import SearchQuery
+from indexer.queries import words_query
 from indexer.retrieval import retrieve
 from indexer.tokenizer import Tokenizer, get_tokenizer
 
@@ -370,8 +370,7 @@ def run_query(engine: Fts5Engine, tokenizer: Tokenizer, text: str) -> Timing:
     start = time.perf_counter()
     terms = tokenizer.query_terms(text)
     tokenized = time.perf_counter()
-    roles = tuple(i for i, term in enumerate(terms) if term.names_occupation)
-    query = SearchQuery(terms=tuple(term.alternatives for term in terms), roles=roles, limit=20)
+    query = words_query(terms, limit=20)
     result = retrieve(engine, query)
     end = time.perf_counter()
     cpu_ms = (time.thread_time() - cpu) * 1000

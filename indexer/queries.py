@@ -5,12 +5,16 @@ Pure: no I/O. Engines turn a `SearchQuery` into their own request (`engines/*`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from indexer.salary import SalaryUnit, monthly_equivalent
+
+if TYPE_CHECKING:
+    from indexer.tokenizer import QueryTerm
 
 
 class Sort(StrEnum):
@@ -182,26 +186,28 @@ def _short(name: str) -> str:
     return name
 
 
-def read_query(
-    groups: Iterable[tuple[str, ...]],
-    places: Places,
-    base: SearchQuery | None = None,
-    roles: Iterable[int] = (),
-) -> SearchQuery:
-    """Turn tokenised query groups into a query: places and posting words also become boosts.
+def words_query(terms: Sequence[QueryTerm], **fields: Any) -> SearchQuery:
+    """The query for a seeker's words (`Tokenizer.query_terms`): one group per word with its
+    synonyms, and which of them name an occupation (`SearchQuery.role_terms`)."""
+    return SearchQuery(
+        terms=tuple(term.alternatives for term in terms),
+        roles=tuple(i for i, term in enumerate(terms) if term.names_occupation),
+        **fields,
+    )
+
+
+def read_query(query: SearchQuery, places: Places) -> SearchQuery:
+    """The query with the places and posting words among its words read as boosts.
 
     The words stay searchable text as well: a posting that says 济南 or 包吃住 matches by BM25.
-    `roles`: positions of the groups that name an occupation (see `SearchQuery.role_terms`).
     """
-    base = base or SearchQuery()
     city_by_short = {_short(city): city for city in places.cities}
     city_by_short.update({city: city for city in places.cities})
     district_by_short = {_short(name): name for name in places.districts}
     district_by_short.update({name: name for name in places.districts})
-    terms: list[tuple[str, ...]] = []
     boosts: list[str] = []
-    boost_city, boost_district = base.boost_city, base.boost_district
-    for group in groups:
+    boost_city, boost_district = query.boost_city, query.boost_district
+    for group in query.terms:
         word = group[0]
         if word in city_by_short and boost_city is None:
             boost_city = city_by_short[word]
@@ -210,12 +216,6 @@ def read_query(
             boost_city = boost_city or places.districts.get(boost_district)
         elif word in POSTING_WORDS:
             boosts.append(word)
-        terms.append(group)
     return replace(
-        base,
-        terms=tuple(terms),
-        boosts=tuple(boosts),
-        boost_city=boost_city,
-        boost_district=boost_district,
-        roles=tuple(roles),
+        query, boosts=tuple(boosts), boost_city=boost_city, boost_district=boost_district
     )

@@ -19,7 +19,7 @@ from indexer.engines import elasticsearch as elasticsearch_engine
 from indexer.engines import fts5_ranking
 from indexer.engines.base import SearchEngine, SearchResult, SearchUnavailable
 from indexer.geo import distance_km
-from indexer.queries import GeoPoint, PayFilter, SearchQuery, Sort
+from indexer.queries import GeoPoint, PayFilter, SearchQuery, Sort, words_query
 from indexer.salary import SalaryUnit, monthly_equivalent
 from indexer.tokenizer import Tokenizer
 
@@ -58,9 +58,7 @@ def build(
 
 def words(tokenizer: Tokenizer, text: str, **fields: Any) -> SearchQuery:
     """The query a seeker's text becomes: one group per word, with its synonyms."""
-    found = tokenizer.query_terms(text)
-    roles = tuple(i for i, term in enumerate(found) if term.names_occupation)
-    return SearchQuery(terms=tuple(term.alternatives for term in found), roles=roles, **fields)
+    return words_query(tokenizer.query_terms(text), **fields)
 
 
 def ids(result: SearchResult) -> list[int]:

@@ -20,7 +20,7 @@ from indexer.engines.base import SearchEngine
 from indexer.engines.elasticsearch import ElasticsearchEngine, build_client
 from indexer.engines.fts5 import Fts5Engine
 from indexer.metrics import Qrels, ndcg_at, read_qrels, read_queries
-from indexer.queries import SearchQuery
+from indexer.queries import words_query
 from indexer.retrieval import retrieve
 from indexer.tokenizer import Tokenizer
 from tests.datafiles import data_file, relevance_file
@@ -83,9 +83,7 @@ def measure(
     overlaps: dict[str, int] = {}
     ndcg: dict[str, list[float]] = {engine.name: [] for engine in engines}
     for qid, text in queries:
-        query = SearchQuery(
-            terms=tuple(term.alternatives for term in tokenizer.query_terms(text)), limit=10
-        )
+        query = words_query(tokenizer.query_terms(text), limit=10)
         tops: dict[str, list[str]] = {}
         for engine in engines:
             hits = retrieve(engine, query).hits
