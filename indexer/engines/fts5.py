@@ -25,7 +25,12 @@ from indexer.engines.base import (
     SearchUnavailable,
     built_index_health,
 )
-from indexer.engines.fts5_ranking import document_frequencies, expression, ranked_page
+from indexer.engines.fts5_ranking import (
+    document_frequencies,
+    expression,
+    matched_at_most,
+    ranked_page,
+)
 from indexer.geo import distance_km
 from indexer.queries import (
     FACET_FIELDS,
@@ -169,9 +174,22 @@ class Fts5Engine:
             f"INSERT OR REPLACE INTO docs (id, title_text, {', '.join(_FILTERS)}) "  # noqa: S608
             f"VALUES ({placeholders})"
         )
-        written = 0
         texts: list[tuple[Any, ...]] = []
         rows: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            if not fresh:
+                connection.executemany(
+                    "DELETE FROM docs_fts WHERE rowid = ?", [(text[0],) for text in texts]
+                )
+            connection.executemany(text_sql, texts)
+            connection.executemany(docs_sql, rows)
+            texts.clear()
+            rows.clear()
+
+        # a replaced document must be deleted before its new text goes in: one at a time
+        batch = _BATCH if fresh else 1
+        written = 0
         for document in documents:
             job_id = int(document["id"])
             texts.append((job_id, *(document.get(name) or "" for name in _TEXT)))
@@ -182,15 +200,10 @@ class Fts5Engine:
                     *(_value(name, document.get(name)) for name in _FILTERS),
                 )
             )
-            if not fresh:
-                connection.execute("DELETE FROM docs_fts WHERE rowid = ?", (job_id,))
-            if not fresh or len(texts) >= _BATCH:
-                connection.executemany(text_sql, texts)
-                connection.executemany(docs_sql, rows)
-                texts, rows = [], []
             written += 1
-        connection.executemany(text_sql, texts)
-        connection.executemany(docs_sql, rows)
+            if len(texts) >= batch:
+                flush()
+        flush()
         return written
 
     def rebuild(self, documents: Iterable[Mapping[str, Any]], dictionary_version: str) -> int:
@@ -266,16 +279,17 @@ class Fts5Engine:
         if query.facets:
             total, facets = self._facets(connection, source, where_sql, params)
         else:
-            # counting a common word's matches costs as much as a page: stop at COUNT_CAP;
-            # a text query without filters needs no docs rows to count
-            counted = "docs_fts" if match is not None and len(where) == 1 else source
-            total = int(
-                connection.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM {counted} "  # noqa: S608
-                    f"WHERE {where_sql} LIMIT {COUNT_CAP + 1})",
-                    params,
-                ).fetchone()[0]
-            )
+            # counting a common word's matches costs as much as a page: stop at COUNT_CAP
+            if match is not None:
+                total = matched_at_most(connection, match, where[1:], params[1:], COUNT_CAP)
+            else:
+                total = int(
+                    connection.execute(
+                        f"SELECT count(*) FROM (SELECT 1 FROM {source} "  # noqa: S608
+                        f"WHERE {where_sql} LIMIT {COUNT_CAP + 1})",
+                        params,
+                    ).fetchone()[0]
+                )
             facets = {}
         if total > COUNT_CAP:
             return SearchResult(hits=hits, total=COUNT_CAP, facets=facets, total_is_exact=False)
