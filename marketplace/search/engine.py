@@ -5,11 +5,12 @@ FTS5 (embedded file) unless ES_URL names an Elasticsearch cluster.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from indexer.documents import JobRecord, job_document
+from indexer.education import EducationLevel
 from indexer.engines.base import SearchEngine, SearchUnavailable
 from indexer.engines.fts5 import Fts5Engine
 from indexer.queries import Places
 from indexer.tokenizer import Tokenizer, get_tokenizer
 from marketplace.database import get_database, utcnow
-from marketplace.employers.models import Verification
+from marketplace.employers.models import Employer, Verification
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search import outbox
@@ -148,35 +150,59 @@ def search_health(app: Flask) -> dict[str, Any]:
 
 
 def job_record(job: Job) -> JobRecord:
-    from indexer.education import EducationLevel
-
-    education = EducationLevel.from_code(job.education) if job.education else None
+    """The job as the index sees it, texts included."""
     return JobRecord(
-        id=job.id,
-        title=job.title,
         description=job.description or "",
         skills=job.skills or "",
         benefits=job.benefits or "",
-        kind=job.kind,
-        status=job.status,
-        city=job.city,
-        district=job.district,
-        county_code=job.county_code,
-        town_code=job.town_code,
-        occupation_code=job.occupation_code,
-        education_level=int(education) if education is not None else None,
-        experience_years=job.experience_years,
-        salary_unit=job.salary_unit,
-        salary_min=job.salary_min,
-        salary_max=job.salary_max,
-        salary_monthly_min=job.salary_monthly_min,
-        salary_monthly_max=job.salary_monthly_max,
-        published_at=job.published_at,
+        **{name: getattr(job, name) for name in _RECORD_COLUMNS},
+        education_level=_education_level(job.education) if job.education else None,
         is_key_enterprise=job.employer.is_key_enterprise,
         employer_verified=job.employer.verification == Verification.VERIFIED,
-        lat=job.lat,
-        lng=job.lng,
     )
+
+
+# The columns of a JobRecord taken as they are from the jobs table (not the texts, not the
+# education level or the employer's flags, which are converted).
+_RECORD_COLUMNS = (
+    "id", "title", "kind", "status", "city", "district", "county_code", "town_code",
+    "occupation_code", "experience_years", "salary_unit", "salary_min", "salary_max",
+    "salary_monthly_min", "salary_monthly_max", "published_at", "lat", "lng",
+)  # fmt: skip
+
+
+def job_records(session: Session, job_ids: Sequence[int]) -> dict[int, JobRecord]:
+    """The jobs with these ids as the index sees them, without their texts (the index holds
+    their words): a few hundred load in one query, without building ORM objects. A deleted
+    job is absent."""
+    if not job_ids:
+        return {}
+    statement = (
+        select(
+            *(getattr(Job, name) for name in _RECORD_COLUMNS),
+            Job.education,
+            Employer.is_key_enterprise,
+            Employer.verification,
+        )
+        .join(Job.employer)
+        .where(Job.id.in_(job_ids))
+    )
+    found: dict[int, JobRecord] = {}
+    for row in session.execute(statement):
+        columns = dict(zip(_RECORD_COLUMNS, row[:-3], strict=True))
+        education, key, verification = row[-3:]
+        found[row.id] = JobRecord(
+            **columns,
+            education_level=_education_level(education) if education else None,
+            is_key_enterprise=bool(key),
+            employer_verified=verification == Verification.VERIFIED,
+        )
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _education_level(code: str) -> int:
+    return int(EducationLevel.from_code(code))
 
 
 def searchable_jobs(session: Session, batch: int = 2000) -> Iterator[Job]:

@@ -6,16 +6,10 @@ import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from indexer.documents import JobRecord
-from indexer.education import EducationLevel
 from indexer.engines.base import SearchEngine
 from indexer.queries import SearchQuery, boost_conditions
 from indexer.tokenizer import Tokenizer
-from marketplace.employers.models import Employer, Verification
-from marketplace.jobs.models import Job
 from matching.features import Candidate, QueryContext, Seeker
 from matching.persistence import ModelRefused, read_metadata
 
@@ -34,48 +28,6 @@ def query_context(
         occupation_code=query.occupation_code,
         seeker=seeker if seeker is not None else Seeker(),
     )
-
-
-# The columns of a JobRecord read straight from the jobs table (the texts are left out).
-_RECORD_COLUMNS = (
-    "id", "title", "kind", "status", "city", "district", "county_code", "town_code",
-    "occupation_code", "experience_years", "salary_unit", "salary_min", "salary_max",
-    "salary_monthly_min", "salary_monthly_max", "published_at", "lat", "lng",
-)  # fmt: skip
-
-
-def job_records(session: Session, job_ids: Sequence[int]) -> dict[int, JobRecord]:
-    """The jobs with these ids as the index sees them, without their texts (the index holds
-    their words): a few hundred load in one query, without building ORM objects. A deleted
-    job is absent."""
-    if not job_ids:
-        return {}
-    statement = (
-        select(
-            *(getattr(Job, name) for name in _RECORD_COLUMNS),
-            Job.education,
-            Employer.is_key_enterprise,
-            Employer.verification,
-        )
-        .join(Job.employer)
-        .where(Job.id.in_(job_ids))
-    )
-    found: dict[int, JobRecord] = {}
-    for row in session.execute(statement):
-        columns = dict(zip(_RECORD_COLUMNS, row[:-3], strict=True))
-        education, key, verification = row[-3:]
-        found[row.id] = JobRecord(
-            **columns,
-            education_level=_education_level(education) if education else None,
-            is_key_enterprise=bool(key),
-            employer_verified=verification == Verification.VERIFIED,
-        )
-    return found
-
-
-@functools.lru_cache(maxsize=64)
-def _education_level(code: str) -> int:
-    return int(EducationLevel.from_code(code))
 
 
 def candidate(

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from indexer.engines.base import SearchResult
 from indexer.highlight import Segment, snippet
-from indexer.queries import Places, SearchQuery, Sort, read_query
+from indexer.queries import Places, SearchQuery, Sort, read_query, words_query
 from indexer.retrieval import retrieve
 from marketplace.database import utcnow
 from marketplace.jobs.models import Job
 from marketplace.places.models import Place, PlaceLevel
-from marketplace.search.engine import SearchHolder
-from marketplace.search.ranking import candidates, job_records, query_context
+from marketplace.search.engine import SearchHolder, job_records
+from marketplace.search.ranking import candidates, query_context
 from matching.explain import reasons
 from matching.features import Candidate, Seeker, featurize
 from matching.ranker import Ranker, key_enterprises_first, model_order, model_scores
@@ -56,10 +56,8 @@ def known_places(session: Session) -> Places:
 
 def build_query(holder: SearchHolder, session: Session, text: str, **filters: Any) -> SearchQuery:
     """The structured query for what a seeker typed plus the filters chosen."""
-    terms = holder.tokenizer.query_terms(text)
-    roles = [i for i, term in enumerate(terms) if term.names_occupation]
-    groups = [term.alternatives for term in terms]
-    return read_query(groups, holder.places(session), SearchQuery(**filters), roles)
+    typed = words_query(holder.tokenizer.query_terms(text), **filters)
+    return read_query(typed, holder.places(session))
 
 
 def _key_enterprises_first(
@@ -118,11 +116,13 @@ def search_jobs(
     )
     window = replace(query, offset=0, limit=max(depth, query.offset + query.limit))
     result: SearchResult = retrieve(holder.engine, window if reranking else query)
-    facts = job_records(session, [hit.job_id for hit in result.hits])
+    records = job_records(session, [hit.job_id for hit in result.hits])
     # a job deleted since the index saw it is skipped
-    shown = [hit for hit in result.hits if hit.job_id in facts]
+    shown = [hit for hit in result.hits if hit.job_id in records]
     tokenizer = holder.tokenizer
-    found = candidates([(facts[hit.job_id], hit.score) for hit in shown], tokenizer, holder.engine)
+    found = candidates(
+        [(records[hit.job_id], hit.score) for hit in shown], tokenizer, holder.engine
+    )
     rows = featurize(query_context(query, text, tokenizer, seeker), found, utcnow())
     order = list(range(len(shown)))
     scores = model_scores(model, rows[:depth]) if reranking else None
