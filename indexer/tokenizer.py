@@ -208,9 +208,10 @@ class _Lexicon:
 
 def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
     normalize = _normalizer()
+    occupations = frozenset(normalize(word) for word in _OCCUPATIONS.split())
     builtin = [
         normalize(word)
-        for block in (_OCCUPATIONS, _WEIHAI_PLACES, _SKILLS, _POSTING_WORDS)
+        for block in (_WEIHAI_PLACES, _SKILLS, _POSTING_WORDS)
         for word in block.split()
     ]
     # A database name can hold separators ("电工（维修）"); each part becomes a word. Single
@@ -226,7 +227,7 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
     for group in groups:
         for word in group:
             synonyms[word] = tuple(dict.fromkeys((*synonyms.get(word, (word,)), *group)))
-    words = frozenset(builtin) | frozenset(extra) | {w for g in groups for w in g}
+    words = occupations | frozenset(builtin) | frozenset(extra) | {w for g in groups for w in g}
     # Our stop words are added too, so that 诚聘 comes out as one token and is then dropped.
     words |= {word for word in own_stop_words if len(word) > 1}
     payload = {
@@ -239,7 +240,6 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
         "synonyms": sorted(sorted(group) for group in groups),
     }
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-    occupations = frozenset(normalize(word) for word in _OCCUPATIONS.split())
     return _Lexicon(words, stop_words, synonyms, digest.hexdigest()[:12], occupations)
 
 
