@@ -1,4 +1,9 @@
-"""Relevance measures over TREC qrels: NDCG@k (gain 2^grade − 1), MRR@k, Recall@k; file readers."""
+"""Relevance measures over TREC qrels: NDCG@k (gain 2^grade − 1), MRR@k, Recall@k; file readers.
+
+Unjudged postings count as not relevant. Beside that, `condensed_ndcg_at` scores the ranking
+with its unjudged postings removed (Sakai's condensed lists): when a system finds postings the
+judgments' pool never saw, the two figures part, and the gap says how much the pool decides.
+"""
 
 from __future__ import annotations
 
@@ -50,6 +55,11 @@ def ndcg_at(ranking: Sequence[str], judged: Mapping[str, int], k: int = 10) -> f
     return dcg(max(judged.get(doc, 0), 0) for doc in ranking[:k]) / ideal
 
 
+def condensed_ndcg_at(ranking: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
+    """NDCG@k of the ranking with its unjudged postings left out (the judged keep their order)."""
+    return ndcg_at([doc for doc in ranking if doc in judged], judged, k)
+
+
 def mrr_at(ranking: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
     for rank, doc in enumerate(ranking[:k], 1):
         if judged.get(doc, 0) >= RELEVANT_GRADE:
@@ -71,6 +81,7 @@ class QueryScores:
     mrr10: float
     recall100: float
     unjudged10: int
+    condensed_ndcg10: float  # unjudged postings left out
 
 
 def score_query(qid: str, ranking: Sequence[str], judged: Mapping[str, int]) -> QueryScores:
@@ -80,6 +91,7 @@ def score_query(qid: str, ranking: Sequence[str], judged: Mapping[str, int]) -> 
         mrr10=mrr_at(ranking, judged, 10),
         recall100=recall_at(ranking, judged, 100),
         unjudged10=sum(1 for doc in ranking[:10] if doc not in judged),
+        condensed_ndcg10=condensed_ndcg_at(ranking, judged, 10),
     )
 
 
@@ -90,6 +102,7 @@ class Summary:
     mrr10: float
     recall100: float
     unjudged10: int  # over all queries' top 10s
+    condensed_ndcg10: float
 
     @staticmethod
     def of(scores: Sequence[QueryScores]) -> Summary:
@@ -100,6 +113,7 @@ class Summary:
             mrr10=sum(s.mrr10 for s in scores) / n,
             recall100=sum(s.recall100 for s in scores) / n,
             unjudged10=sum(s.unjudged10 for s in scores),
+            condensed_ndcg10=sum(s.condensed_ndcg10 for s in scores) / n,
         )
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from indexer.metrics import ndcg_at
+from indexer.metrics import condensed_ndcg_at, ndcg_at
 from matching.features import Candidate, QueryContext, featurize
 from matching.ranker import Ranker, rerank
 
@@ -32,14 +32,21 @@ class CvReport:
     reranked: dict[str, float] = field(default_factory=dict)
     unjudged_engine: int = 0  # postings in top 10s with no judgment
     unjudged_reranked: int = 0
+    # NDCG@10 with the unjudged postings left out (indexer.metrics.condensed_ndcg_at)
+    engine_judged_only: dict[str, float] = field(default_factory=dict)
+    reranked_judged_only: dict[str, float] = field(default_factory=dict)
 
     @property
     def engine_mean(self) -> float:
-        return float(np.mean(list(self.engine.values()))) if self.engine else 0.0
+        return self.mean(self.engine)
 
     @property
     def reranked_mean(self) -> float:
-        return float(np.mean(list(self.reranked.values()))) if self.reranked else 0.0
+        return self.mean(self.reranked)
+
+    @staticmethod
+    def mean(values: dict[str, float]) -> float:
+        return float(np.mean(list(values.values()))) if values else 0.0
 
     def worst_loss(self) -> tuple[str, float]:
         losses = {qid: self.engine[qid] - self.reranked[qid] for qid in self.engine}
@@ -65,6 +72,10 @@ def fit(queries: Sequence[JudgedQuery], now: datetime, ranker: Ranker | None = N
 
 def _ndcg(order: Sequence[Candidate], grades: dict[str, int]) -> float:
     return ndcg_at([str(c.job_id) for c in order], grades, 10)
+
+
+def _condensed(order: Sequence[Candidate], grades: dict[str, int]) -> float:
+    return condensed_ndcg_at([str(c.job_id) for c in order], grades, 10)
 
 
 def grouped_cv(
@@ -93,6 +104,8 @@ def grouped_cv(
             report.reranked[q.qid] = _ndcg(reranked, as_text)
             report.unjudged_engine += sum(1 for c in q.candidates[:10] if c.job_id not in grades)
             report.unjudged_reranked += sum(1 for c in reranked[:10] if c.job_id not in grades)
+            report.engine_judged_only[q.qid] = _condensed(q.candidates, as_text)
+            report.reranked_judged_only[q.qid] = _condensed(reranked, as_text)
         if progress is not None:
             progress(1)
     return report

@@ -148,7 +148,8 @@ def _print(results: list[VariantResult], per_query: bool) -> None:
                 click.echo(
                     f"{result.name}\t{item.qid}\tNDCG@10 {item.ndcg10:.3f}\t"
                     f"MRR@10 {item.mrr10:.3f}\tR@100 {item.recall100:.3f}\t"
-                    f"unjudged@10 {item.unjudged10}"
+                    f"unjudged@10 {item.unjudged10}\t"
+                    f"judged-only NDCG@10 {item.condensed_ndcg10:.3f}"
                 )
     width = max(10, *(len(name) + 2 for name, _ in summaries))
     click.echo(f"{'':<20}" + "".join(f"{name:>{width}}" for name, _ in summaries))
@@ -157,6 +158,8 @@ def _print(results: list[VariantResult], per_query: bool) -> None:
         ("MRR@10", [f"{s.mrr10:.4f}" for _, s in summaries]),
         ("Recall@100", [f"{s.recall100:.4f}" for _, s in summaries]),
         ("unjudged in top 10", [f"{s.unjudged10}/{10 * s.queries}" for _, s in summaries]),
+        # unjudged postings left out: how far the judgments' pool decides the NDCG above
+        ("NDCG@10 judged only", [f"{s.condensed_ndcg10:.4f}" for _, s in summaries]),
         ("key share of top 10", [f"{result.key_share:.3f}" for result in results]),
     ]
     for label, cells in rows:

@@ -143,6 +143,11 @@ def cv_command(
         f"unjudged in top 10: engine {report.unjudged_engine}, "
         f"reranked {report.unjudged_reranked} of {10 * len(gathered.judged)}"
     )
+    click.echo(
+        f"NDCG@10 judged only (unjudged left out): engine "
+        f"{report.mean(report.engine_judged_only):.4f}, "
+        f"reranked {report.mean(report.reranked_judged_only):.4f}"
+    )
 
 
 MIN_SEARCHES = 200  # fewer searches than this teach the model noise

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer.metrics import mrr_at, ndcg_at, recall_at
+from indexer.metrics import condensed_ndcg_at, mrr_at, ndcg_at, recall_at
 from tests.marketplace.test_importer import posting, write_csv
 
 
@@ -17,6 +17,16 @@ def test_metrics_follow_the_trec_definitions() -> None:
     assert ndcg_at(["c", "a"], judged) < 1.0
     assert mrr_at(["c", "d", "b"], judged) == 1 / 3  # grade 1 is not relevant
     assert recall_at(["a", "x"], judged) == 0.5
+
+
+def test_judged_only_ndcg_leaves_out_what_the_pool_never_saw() -> None:
+    judged = {"a": 3, "b": 2, "c": 0}
+    # two unjudged postings push the judged ones down: a miss each for plain NDCG
+    ranking = ["x", "a", "y", "b"]
+    assert ndcg_at(ranking, judged) < 0.7
+    assert condensed_ndcg_at(ranking, judged) == 1.0
+    # a judged non-relevant posting still costs
+    assert condensed_ndcg_at(["c", "x", "a", "b"], judged) == ndcg_at(["c", "a", "b"], judged) < 1.0
 
 
 def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: Path) -> None:
@@ -46,6 +56,7 @@ def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: 
     assert row(result.output, "NDCG@10") == ["1.0000"]
     assert row(result.output, "MRR@10") == ["1.0000"]
     assert row(result.output, "unjudged in top 10") == ["0/10"]
+    assert row(result.output, "NDCG@10 judged only") == ["1.0000"]
     first = run.read_text(encoding="utf-8").splitlines()[0].split()
     assert first[:4] == ["q1", "Q0", "TEST_00001", "1"]
     assert first[5] == "jiuye-fts5-engine"

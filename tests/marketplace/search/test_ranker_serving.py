@@ -102,6 +102,31 @@ def test_train_saves_a_model_that_eval_shows_beside_the_engine(
     assert len(row(without.output, "NDCG@10")) == 1
 
 
+def test_cv_scores_each_query_with_a_model_that_never_saw_it(
+    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path]
+) -> None:
+    corpus, queries, qrels = judged_files
+    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
+
+    result = app.test_cli_runner().invoke(args=["ranker", "cv", *files, "--folds", "4"])
+
+    assert result.exit_code == 0, result.output
+    assert f"queries: {len(WORDS)}, folds: 4 (split by query)" in result.output
+    figures = dict(
+        line.rsplit(None, 1) for line in result.output.splitlines() if line.startswith("NDCG@10 ")
+    )
+    # the held-out queries' words were never trained on, yet "pay stated" carries over
+    assert float(figures["NDCG@10 reranked"]) > float(figures["NDCG@10 engine"]) + 0.2
+    # every candidate is judged here, so leaving out the unjudged changes nothing
+    assert "unjudged in top 10: engine 0, reranked 0" in result.output
+    judged_only = next(line for line in result.output.splitlines() if "judged only" in line)
+    assert judged_only.endswith(
+        f"engine {float(figures['NDCG@10 engine']):.4f}, "
+        f"reranked {float(figures['NDCG@10 reranked']):.4f}"
+    )
+    assert not ranker_path(instance).exists()  # cross-validation saves no model
+
+
 def test_eval_refuses_a_model_from_outside_the_instance_folder(
     app: Flask, instance: Path, judged_files: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
