@@ -74,6 +74,8 @@ class SearchQuery:
     exclude: tuple[str, ...] = ()
     # positions in `terms` of the words naming the occupation asked for (电工 of 电工 持证上岗)
     roles: tuple[int, ...] = ()
+    # positions in `terms` of the place words read as `boost_city` / `boost_district`
+    places: tuple[int, ...] = ()
 
     def with_match(self, match: str) -> SearchQuery:
         return replace(self, match=match)
@@ -92,6 +94,15 @@ class SearchQuery:
         """
         roles = tuple(self.terms[i] for i in sorted(set(self.roles)) if i < len(self.terms))
         return roles if 0 < len(roles) < len(self.terms) else ()
+
+    def required_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The groups a posting needs for the every-word tier: all but the place words.
+
+        A place named in the query is where the job is (`boost_city`), which its text need
+        not repeat: of the postings holding java and 高级, 165 were in 上海 and 17 said 上海.
+        """
+        kept = tuple(group for i, group in enumerate(self.terms) if i not in self.places)
+        return kept or self.terms
 
 
 # Salary bands for the facet, in yuan per month (monthly equivalent).
@@ -206,16 +217,23 @@ def read_query(query: SearchQuery, places: Places) -> SearchQuery:
     district_by_short = {_short(name): name for name in places.districts}
     district_by_short.update({name: name for name in places.districts})
     boosts: list[str] = []
+    placed: list[int] = []
     boost_city, boost_district = query.boost_city, query.boost_district
-    for group in query.terms:
+    for i, group in enumerate(query.terms):
         word = group[0]
         if word in city_by_short and boost_city is None:
             boost_city = city_by_short[word]
+            placed.append(i)
         elif word in district_by_short and boost_district is None:
             boost_district = district_by_short[word]
             boost_city = boost_city or places.districts.get(boost_district)
+            placed.append(i)
         elif word in POSTING_WORDS:
             boosts.append(word)
     return replace(
-        query, boosts=tuple(boosts), boost_city=boost_city, boost_district=boost_district
+        query,
+        boosts=tuple(boosts),
+        boost_city=boost_city,
+        boost_district=boost_district,
+        places=tuple(placed),
     )

@@ -408,16 +408,19 @@ def _text_query(query: SearchQuery) -> dict[str, Any] | None:
 def relevance_tiers(query: SearchQuery, *, many: bool) -> list[dict[str, Any]]:
     """Post filters for the tiers of a relevance-ordered query of several words (match "any"),
     best first; [] when one order serves. `many`: more than `ALL_WORDS_FIRST_ABOVE` postings
-    match any word, so postings with every word come first. Postings naming the occupation
-    asked for (`SearchQuery.role_terms`) come before those with only other words."""
+    match any word, so postings with every word (place words aside) come first. Postings
+    naming the occupation asked for (`SearchQuery.role_terms`) come before those with only
+    other words."""
     groups = _text_groups(query)
     if query.sort != Sort.RELEVANCE or query.match == "all" or len(groups) < 2 or not query.limit:
         return []
     roles = [_group(group) for group in query.role_terms()]
     role: dict[str, Any] = {"bool": {"should": roles, "minimum_should_match": 1}}
+    # a place word need not be in the text (SearchQuery.required_terms); it still scores
+    every_word = {"bool": {"must": [_group(group) for group in query.required_terms()]}}
     before: list[dict[str, Any]] = []  # the tiers already taken
     tiers: list[dict[str, Any]] = []
-    for wanted, tier in ((many, {"bool": {"must": groups}}), (bool(roles), role)):
+    for wanted, tier in ((many, every_word), (bool(roles), role)):
         if wanted:
             tiers.append({"bool": {"must": [tier], "must_not": list(before)}})
             before.append(tier)

@@ -109,7 +109,8 @@ def plan(
     """The tiers that answer a relevance-ordered text query, best first.
 
     At most `ALL_WORDS_FIRST_ABOVE` postings with any word: one tier, all scored. More:
-    postings with every word come first; then those with some of the words. Either way,
+    postings with every word come first (a place word read as a boost need not be in the
+    text: `SearchQuery.required_terms`); then those with some of the words. Either way,
     postings naming the occupation asked for (`SearchQuery.role_terms`) come before those
     with only the other words. A tier whose postings exceed the scoring budget is scored in
     newest-first slices.
@@ -119,16 +120,18 @@ def plan(
     def size(groups: Sequence[Group]) -> int:
         return sum(frequency.get(alt, 0) for group in groups for alt in group)
 
-    every_word = expression(query.terms, "all", ())
-    # the rarest word bounds what AND can match
-    smallest = min(size([group]) for group in query.terms)
-    first = Tier(
-        expression(query.terms, "all", query.exclude),
-        bounded=smallest > SCORE_BUDGET,
-        title=every_word,
-    )
+    def every(groups: Sequence[Group]) -> Tier:
+        # the rarest word bounds what AND can match
+        smallest = min(size([group]) for group in groups)
+        match = expression(groups, "all", query.exclude)
+        if len(groups) < len(query.terms):
+            # the same postings; where the text also names the place, it scores too
+            match = f"({match}) OR ({expression(query.terms, 'all', query.exclude)})"
+        title = expression(groups, "all", ())
+        return Tier(match, bounded=smallest > SCORE_BUDGET, title=title)
+
     if query.match == "all" or len(query.terms) == 1:
-        return [first]
+        return [every(query.terms)]
     anything = expression(query.terms, "any", query.exclude)
     roles = query.role_terms()
     role = expression(roles, "any", ()) if roles else ""
@@ -137,8 +140,9 @@ def plan(
         if not roles:
             return [Tier(anything)]
         return [Tier(f"({anything}) AND ({role})"), Tier(f"({anything}) NOT ({role})")]
-    tiers = [first]
-    rest = f"({anything}) NOT ({every_word})"
+    required = query.required_terms()
+    tiers = [every(required)]
+    rest = f"({anything}) NOT ({expression(required, 'all', ())})"
     if roles:
         tiers.append(Tier(f"({rest}) AND ({role})", bounded=size(roles) > SCORE_BUDGET, title=role))
         rest = f"({rest}) NOT ({role})"

@@ -19,7 +19,15 @@ from indexer.engines import elasticsearch as elasticsearch_engine
 from indexer.engines import fts5_ranking
 from indexer.engines.base import SearchEngine, SearchResult, SearchUnavailable
 from indexer.geo import distance_km
-from indexer.queries import GeoPoint, PayFilter, SearchQuery, Sort, words_query
+from indexer.queries import (
+    GeoPoint,
+    PayFilter,
+    Places,
+    SearchQuery,
+    Sort,
+    read_query,
+    words_query,
+)
 from indexer.salary import SalaryUnit, monthly_equivalent
 from indexer.tokenizer import Tokenizer
 
@@ -450,6 +458,39 @@ def test_a_named_city_lifts_its_postings_without_filtering_the_others(
     assert ids(engine.search(words(tokenizer, "叉车司机", boost_city="威海市", limit=1))) == [1]
     second = engine.search(words(tokenizer, "叉车司机", boost_city="威海市", offset=1, limit=1))
     assert ids(second) == [ids(by_city)[1]]
+
+
+def test_a_named_place_need_not_be_in_the_text_of_the_postings_with_every_word(
+    engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        # in 威海 with every other word, the city only in its location
+        job(1, "高级焊工", city="威海市"),
+        # names 威海 and one other word: the highest BM25 without the place rule
+        job(2, "焊工", city="烟台市", description="威海 焊工 焊工"),
+        job(3, "高级焊工", city="烟台市", description="焊接 结构件"),
+        job(4, "威海 高级 保洁员", city="威海市", description="保洁 高级 小区"),
+    )
+    # two matches count as many here: postings with every word come first
+    for module in (fts5_ranking, elasticsearch_engine):
+        monkeypatch.setattr(module, "ALL_WORDS_FIRST_ABOVE", 1)
+    places = Places.of(["威海市", "烟台市"], {})
+    query = read_query(words(tokenizer, "威海 高级 焊工"), places)
+    assert query.boost_city == "威海市"
+    assert query.required_terms() == tuple(g for g in query.terms if g[0] != "威海")
+
+    result = engine.search(query)
+
+    # every word but the place first, the one in 威海 ahead; then the postings with some words
+    assert ids(result)[:2] == [1, 3]
+    assert sorted(ids(result)[2:]) == [2, 4]
+    assert result.total == 4
+    assert ids(engine.search(replace(query, offset=1, limit=1))) == [3]
+    # read as plain words, no posting has all three: the one naming 威海 outranks job 3
+    plain = ids(engine.search(replace(query, places=())))
+    assert plain.index(2) < plain.index(3)
 
 
 # -- pagination ------------------------------------------------------------------------------
