@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 
 import pytest
@@ -60,6 +61,26 @@ def test_the_model_learns_what_makes_a_posting_relevant() -> None:
     ranker = fit([judged(n) for n in range(20)], NOW, Ranker(min_samples_leaf=5))
     order = [c for c, _ in rerank(ranker, judged(99).context, candidates(99), NOW)]
     assert {c.engine_rank for c in order[:3]} == {8, 9, 10}
+
+
+def test_the_engine_prior_breaks_near_ties_toward_the_engine_but_yields_to_clear_evidence() -> None:
+    queries = [judged(n) for n in range(20)]
+    context = judged(99).context
+    strong = fit(queries, NOW, Ranker(min_samples_leaf=5, engine_prior=0.05))
+    # the model's evidence (a full title match) still outweighs the prior
+    order = [c for c, _ in rerank(strong, context, candidates(99), NOW)]
+    assert {c.engine_rank for c in order[:3]} == {8, 9, 10}
+    # among the relevant ones (same features), the prior keeps the engine's order
+    assert [c.engine_rank for c in order[:3]] == [8, 9, 10]
+    scores = dict((c.engine_rank, s) for c, s in rerank(strong, context, candidates(99), NOW))
+    plain = Ranker(min_samples_leaf=5, engine_prior=0.0)
+    bare = dict(
+        (c.engine_rank, s)
+        for c, s in rerank(fit(queries, NOW, plain), context, candidates(99), NOW)
+    )
+    # the prior adds 0.05 × ln(1 + 10 / rank): most for the engine's first
+    assert scores[1] - bare[1] == pytest.approx(0.05 * math.log(11))
+    assert scores[10] - bare[10] == pytest.approx(0.05 * math.log(2))
 
 
 def test_cross_validation_scores_each_query_once_with_a_model_that_never_saw_it() -> None:
