@@ -253,11 +253,13 @@ class ElasticsearchEngine:
         In relevance order the page is taken tier by tier (`relevance_tiers`, as FTS5 ranks):
         postings with every word first when more than `ALL_WORDS_FIRST_ABOVE` match any
         word, postings naming the occupation asked for before those with only other words.
-        The total and the facets always count every match.
+        The total and the facets always count every match. When tiers apply whatever the
+        count (the query names an occupation), that first request asks for no page.
         """
         with self._answering():
-            response = self.client.search(index=self.alias, **search_request(query)).body
-            result = _result(response, query)
+            tiered_anyway = bool(relevance_tiers(query, many=False))
+            first = search_request(query, limit=0) if tiered_anyway else search_request(query)
+            result = _result(self.client.search(index=self.alias, **first).body, query)
             tiers = relevance_tiers(query, many=result.total > ALL_WORDS_FIRST_ABOVE)
             if not tiers:
                 return result

@@ -224,6 +224,40 @@ def test_postings_naming_the_occupation_asked_for_come_before_the_rest(
     assert plain.index(1) < plain.index(2)
 
 
+@pytest.mark.parametrize("engine", ["elasticsearch"], indirect=True)
+def test_elasticsearch_asks_for_no_page_it_would_throw_away(
+    engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(engine, elasticsearch_engine.ElasticsearchEngine)
+    build(
+        engine,
+        tokenizer,
+        job(1, "护士", description="持证上岗"),
+        job(2, "电工", description="持证上岗"),
+        job(3, "保安"),
+    )
+    sizes: list[int] = []
+    send = engine.client.search
+
+    def counted(**request: Any) -> Any:
+        sizes.append(request["size"])
+        return send(**request)
+
+    monkeypatch.setattr(engine.client, "search", counted)
+
+    # the occupation tiers apply whatever the count: the first request only counts
+    assert ids(engine.search(words(tokenizer, "电工 持证上岗"))) == [2, 1]
+    assert sizes[0] == 0
+    # the first tier filled the page of one: no second tier asked
+    sizes.clear()
+    assert ids(engine.search(words(tokenizer, "电工 持证上岗", limit=1))) == [2]
+    assert sizes == [0, 1]
+    # no tiers (one word): one request with the page
+    sizes.clear()
+    assert ids(engine.search(words(tokenizer, "保安"))) == [3]
+    assert sizes == [20]
+
+
 def test_excluded_words_leave_out_the_postings_that_contain_them(
     engine: SearchEngine, tokenizer: Tokenizer
 ) -> None:
