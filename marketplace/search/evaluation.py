@@ -81,6 +81,11 @@ INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "each order with and without their lift.",
 )
 @click.option("--per-query", is_flag=True, help="Print each query's scores too.")
+@click.option(
+    "--unjudged-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the top-10 postings nobody judged (TSV), to extend the judgments with.",
+)
 def search_command(
     corpus: Path,
     queries: Path,
@@ -90,6 +95,7 @@ def search_command(
     ranker_choice: str,
     key_share: float,
     per_query: bool,
+    unjudged_out: Path | None,
 ) -> None:
     """Print NDCG@10, MRR@10 and Recall@100 of the search path over the judged queries,
     for the engine alone and reranked by the learned ranker, side by side."""
@@ -114,6 +120,31 @@ def search_command(
         run = results[-1].run
         run_out.write_text("\n".join(run) + "\n", encoding="utf-8")
         click.echo(f"run written to {run_out}")
+    if unjudged_out is not None:
+        count = write_unjudged(unjudged_out, dict(query_list), results)
+        click.echo(f"{count} unjudged top-10 postings written to {unjudged_out}")
+
+
+UNJUDGED_HEADER = ("qid", "query", "job_id", "best_rank", "orders", "title", "city")
+
+
+def write_unjudged(path: Path, texts: dict[str, str], results: list[VariantResult]) -> int:
+    """The postings in some order's top 10 that the qrels do not judge, one row each: what a
+    judge reads to extend the judgments (the pool's blind spots are where our figures err)."""
+    found: dict[tuple[str, str], tuple[int, list[str], str, str]] = {}
+    for result in results:
+        for shown in result.unjudged:
+            key = (shown.qid, shown.doc)
+            rank, orders, _title, _city = found.get(key, (shown.rank, [], "", ""))
+            found[key] = (min(rank, shown.rank), [*orders, result.name], shown.title, shown.city)
+    lines = ["\t".join(UNJUDGED_HEADER)]
+    for (qid, doc), (rank, orders, title, city) in sorted(
+        found.items(), key=lambda item: (item[0][0], item[1][0])
+    ):
+        cells = (qid, texts.get(qid, ""), doc, str(rank), ",".join(orders), title, city)
+        lines.append("\t".join(" ".join(cell.split()) for cell in cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(found)
 
 
 def _ranker(choice: str) -> tuple[Ranker | None, str]:
@@ -214,11 +245,23 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Unjudged:
+    """A posting in a query's top 10 that the judgments do not grade."""
+
+    qid: str
+    doc: str
+    rank: int
+    title: str
+    city: str
+
+
+@dataclass
 class VariantResult:
     name: str
     scores: list[QueryScores]
     run: list[str]
     key_share: float  # share of key-enterprise postings among the top 10s
+    unjudged: list[Unjudged]
 
 
 def variants(ranker: Ranker | None, key_share: float) -> list[Variant]:
@@ -266,6 +309,7 @@ def _evaluate(
         for variant in variants(ranker, key_share):
             scores: list[QueryScores] = []
             run: list[str] = []
+            unjudged: list[Unjudged] = []
             keys = shown = 0
             label = f"running queries ({variant.name})"
             with click.progressbar(query_list, label=label, file=sys.stderr) as bar:
@@ -284,9 +328,16 @@ def _evaluate(
                         for position, hit in enumerate(page.hits)
                     ]
                     docs = [doc for doc, _ in ranking]
-                    scores.append(score_query(qid, docs, judgments.get(qid, {})))
+                    judged = judgments.get(qid, {})
+                    scores.append(score_query(qid, docs, judged))
+                    unjudged.extend(
+                        Unjudged(qid, doc, rank, hit.job.title, hit.job.city or "")
+                        for rank, (doc, hit) in enumerate(zip(docs, page.hits, strict=True), 1)
+                        if rank <= 10 and doc not in judged
+                    )
                     run.extend(run_lines(qid, ranking, f"jiuye-{engine}-{variant.name}"))
                     keys += sum(hit.job.employer.is_key_enterprise for hit in page.hits[:10])
                     shown += len(page.hits[:10])
-            results.append(VariantResult(variant.name, scores, run, keys / shown if shown else 0))
+            share = keys / shown if shown else 0
+            results.append(VariantResult(variant.name, scores, run, share, unjudged))
     return results

@@ -62,6 +62,40 @@ def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: 
     assert first[5] == "jiuye-fts5-engine"
 
 
+def test_eval_search_lists_the_top_postings_nobody_judged(app: Flask, tmp_path: Path) -> None:
+    corpus = write_csv(
+        tmp_path / "jobs.csv",
+        [
+            posting(1, title="叉车司机", description="持叉车证，负责仓库装卸"),
+            posting(2, title="仓库管理员", description="负责出入库，会开叉车优先"),
+            posting(3, title="会计", description="负责账务"),
+        ],
+    )
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps({"qid": "q1", "text": "叉车 仓库"}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("q1\t0\tTEST_00001\t3\n", encoding="utf-8")  # posting 2 is not judged
+    out = tmp_path / "unjudged.tsv"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "eval", "search", "--corpus", str(corpus), "--queries", str(queries),
+            "--qrels", str(qrels), "--ranker", "none", "--unjudged-out", str(out),
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 unjudged top-10 postings written" in result.output
+    assert row(result.output, "unjudged in top 10") == ["1/10"]
+    header, line = out.read_text(encoding="utf-8").splitlines()
+    assert header.split("\t") == ["qid", "query", "job_id", "best_rank", "orders", "title", "city"]
+    qid, text, job_id, rank, orders, title, city = line.split("\t")
+    assert (qid, text, job_id, orders, title, city) == (
+        "q1", "叉车 仓库", "TEST_00002", "engine", "仓库管理员", "威海市",
+    )  # fmt: skip
+    assert rank in {"1", "2"}
+
+
 def row(output: str, label: str) -> list[str]:
     """The cells of the table row `label` in `flask eval search`'s output."""
     line = next(line for line in output.splitlines() if line.startswith(label))
