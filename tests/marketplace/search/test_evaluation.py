@@ -29,7 +29,9 @@ def test_judged_only_ndcg_leaves_out_what_the_pool_never_saw() -> None:
     assert condensed_ndcg_at(["c", "x", "a", "b"], judged) == ndcg_at(["c", "a", "b"], judged) < 1.0
 
 
-def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: Path) -> None:
+def forklift_files(tmp_path: Path, text: str, grades: dict[str, int]) -> tuple[Path, Path, Path]:
+    """Three postings (a forklift driver, a warehouse keeper, an accountant), the query q1
+    and its judgments."""
     corpus = write_csv(
         tmp_path / "jobs.csv",
         [
@@ -40,10 +42,17 @@ def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: 
     )
     queries = tmp_path / "queries.jsonl"
     queries.write_text(
-        json.dumps({"qid": "q1", "text": "叉车司机"}, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps({"qid": "q1", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     qrels = tmp_path / "qrels.tsv"
-    qrels.write_text("q1\t0\tTEST_00001\t3\nq1\t0\tTEST_00002\t1\n", encoding="utf-8")
+    qrels.write_text("".join(f"q1\t0\t{doc}\t{g}\n" for doc, g in grades.items()), "utf-8")
+    return corpus, queries, qrels
+
+
+def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: Path) -> None:
+    corpus, queries, qrels = forklift_files(
+        tmp_path, "叉车司机", {"TEST_00001": 3, "TEST_00002": 1}
+    )
     run = tmp_path / "run.txt"
     result = app.test_cli_runner().invoke(
         args=[
@@ -63,20 +72,8 @@ def test_eval_search_prints_the_measures_and_writes_a_run(app: Flask, tmp_path: 
 
 
 def test_eval_search_lists_the_top_postings_nobody_judged(app: Flask, tmp_path: Path) -> None:
-    corpus = write_csv(
-        tmp_path / "jobs.csv",
-        [
-            posting(1, title="叉车司机", description="持叉车证，负责仓库装卸"),
-            posting(2, title="仓库管理员", description="负责出入库，会开叉车优先"),
-            posting(3, title="会计", description="负责账务"),
-        ],
-    )
-    queries = tmp_path / "queries.jsonl"
-    queries.write_text(
-        json.dumps({"qid": "q1", "text": "叉车 仓库"}, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    qrels = tmp_path / "qrels.tsv"
-    qrels.write_text("q1\t0\tTEST_00001\t3\n", encoding="utf-8")  # posting 2 is not judged
+    # posting 2 (仓库管理员) is not judged
+    corpus, queries, qrels = forklift_files(tmp_path, "叉车 仓库", {"TEST_00001": 3})
     out = tmp_path / "unjudged.tsv"
     result = app.test_cli_runner().invoke(
         args=[
