@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.accounts import services
+from marketplace.accounts import services, throttle
 from marketplace.accounts.auth import SignedIn, current_seeker_profile, signed_in_user
 from marketplace.accounts.forms import (
     KIND_LABELS,
@@ -77,22 +77,28 @@ def login() -> Response | str | tuple[str, int]:
         return redirect(next_url or url_for("home.index"))
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
         session = db_session()
+        login_text = form.login.data or ""
         try:
-            user = services.authenticate(session, form.login.data, form.password.data)
+            throttle.check(login_text, request.remote_addr)
+            user = services.authenticate(session, login_text, form.password.data)
         except services.InactiveAccount as refused:
-            error = refused.message
+            error, status = refused.message, 401
+        except throttle.TooManyAttempts as refused:
+            error, status = refused.message, refused.status
         else:
             if user is None:
+                throttle.failed(login_text, request.remote_addr)
                 # one message for both: do not tell which part was wrong
-                error = LOGIN_FAILED
+                error, status = LOGIN_FAILED, 401
             else:
                 session.commit()  # last_login_at, and a rehash when parameters changed
+                throttle.succeeded(login_text)
                 _sign_in(user, remember=bool(form.remember.data))
                 flash(f"欢迎回来，{user.display_name}", "success")
                 return redirect(next_url or url_for("home.index"))
-    status = 200 if error is None else 401
     return render_template("accounts/login.html", form=form, error=error, next=next_url), status
 
 

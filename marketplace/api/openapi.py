@@ -293,6 +293,7 @@ _ERRORS = {
     404: "no such object, or not yours",
     409: "refused by the state of things (expired, full, double-booked, closed)",
     422: "a malformed field; the message names it",
+    429: "too many failed sign-ins for this login or address lately: try again later",
     503: "search or the odd-job queue is unavailable",
 }
 
@@ -339,7 +340,7 @@ PATHS: dict[str, Schema] = {
             "summary": "Sign in with a phone (or username) and password",
             "security": [{"csrf": []}],
             "requestBody": _body("Credentials"),
-            "responses": _responses(201, "Session", "signed in", 400, 401, 403, 422),
+            "responses": _responses(201, "Session", "signed in", 400, 401, 403, 422, 429),
         },
         "delete": {
             "operationId": "signOut",
