@@ -221,10 +221,11 @@ def read_query(query: SearchQuery, places: Places) -> SearchQuery:
     boost_city, boost_district = query.boost_city, query.boost_district
     for i, group in enumerate(query.terms):
         word = group[0]
-        if word in city_by_short and boost_city is None:
+        if word in city_by_short and boost_city in (None, city_by_short[word]):
+            # 上海市 is two words, 上海 and 上海市: both name the one place
             boost_city = city_by_short[word]
             placed.append(i)
-        elif word in district_by_short and boost_district is None:
+        elif word in district_by_short and boost_district in (None, district_by_short[word]):
             boost_district = district_by_short[word]
             boost_city = boost_city or places.districts.get(boost_district)
             placed.append(i)

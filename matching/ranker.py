@@ -81,6 +81,14 @@ class Ranker:
         self.random_state = random_state
         self.engine_prior = engine_prior
 
+    def parameters(self) -> dict[str, float]:
+        """The settings, for a saved model's header (`engine_prior` is 0 in older files)."""
+        names = ("max_iter", "learning_rate", "max_leaf_nodes", "min_samples_leaf")
+        return {
+            **{name: getattr(self, name) for name in names},
+            "engine_prior": getattr(self, "engine_prior", 0.0),
+        }
+
     def fit(
         self,
         features: npt.NDArray[np.float64],

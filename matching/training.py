@@ -46,6 +46,7 @@ class CvReport:
 
     @staticmethod
     def mean(values: dict[str, float]) -> float:
+        """The mean over the queries of one of the per-query dicts above (0 when empty)."""
         return float(np.mean(list(values.values()))) if values else 0.0
 
     def worst_loss(self) -> tuple[str, float]:

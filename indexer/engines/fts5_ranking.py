@@ -11,6 +11,7 @@ measured better on the dev queries (NDCG@10 +0.013) than every-word postings fir
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +29,8 @@ from indexer.queries import (
 
 # At most this many postings are scored at once (a tier or a slice of one).
 SCORE_BUDGET = 1500
+# A query naming more places than this (2^n branches) does not score their words in the text
+_MOST_PLACES = 3
 _WEIGHTS = ", ".join(str(weight) for weight in TEXT_FIELDS.values())
 _TITLE = next(iter(TEXT_FIELDS))  # the first text column
 
@@ -123,12 +126,8 @@ def plan(
     def every(groups: Sequence[Group]) -> Tier:
         # the rarest word bounds what AND can match
         smallest = min(size([group]) for group in groups)
-        match = expression(groups, "all", query.exclude)
-        if len(groups) < len(query.terms):
-            # the same postings; where the text also names the place, it scores too
-            match = f"({match}) OR ({expression(query.terms, 'all', query.exclude)})"
         title = expression(groups, "all", ())
-        return Tier(match, bounded=smallest > SCORE_BUDGET, title=title)
+        return Tier(_with_places(query, groups), bounded=smallest > SCORE_BUDGET, title=title)
 
     if query.match == "all" or len(query.terms) == 1:
         return [every(query.terms)]
@@ -149,6 +148,27 @@ def plan(
     any_word = expression(query.terms, "any", ())
     tiers.append(Tier(rest, bounded=size(query.terms) > SCORE_BUDGET, title=any_word))
     return tiers
+
+
+def _with_places(query: SearchQuery, required: Sequence[Group]) -> str:
+    """The postings with every required word, as an expression in which a place word the
+    query names also scores where the text holds it.
+
+    bm25() sums the phrases of every branch of an OR that matches a row, so the branches are
+    made exclusive: one per set of place words present, the others excluded. Each posting
+    then matches one branch and each of its words counts once.
+    """
+    places = [group for group in query.terms if group not in required]
+    if not places or len(places) > _MOST_PLACES:
+        return expression(required, "all", query.exclude)
+    branches = []
+    for present in itertools.product((True, False), repeat=len(places)):
+        held = [group for group, here in zip(places, present, strict=True) if here]
+        absent = [
+            alt for group, here in zip(places, present, strict=True) if not here for alt in group
+        ]
+        branches.append(expression([*required, *held], "all", (*query.exclude, *absent)))
+    return " OR ".join(f"({branch})" for branch in branches)
 
 
 def ranked_page(

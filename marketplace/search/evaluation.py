@@ -138,8 +138,9 @@ def write_unjudged(path: Path, texts: dict[str, str], results: list[VariantResul
             rank, orders, _title, _city = found.get(key, (shown.rank, [], "", ""))
             found[key] = (min(rank, shown.rank), [*orders, result.name], shown.title, shown.city)
     lines = ["\t".join(UNJUDGED_HEADER)]
+    position = {qid: n for n, qid in enumerate(texts)}  # the queries file's order
     for (qid, doc), (rank, orders, title, city) in sorted(
-        found.items(), key=lambda item: (item[0][0], item[1][0])
+        found.items(), key=lambda item: (position.get(item[0][0], len(position)), item[1][0])
     ):
         cells = (qid, texts.get(qid, ""), doc, str(rank), ",".join(orders), title, city)
         lines.append("\t".join(" ".join(cell.split()) for cell in cells))
@@ -255,7 +256,7 @@ class Unjudged:
     city: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class VariantResult:
     name: str
     scores: list[QueryScores]

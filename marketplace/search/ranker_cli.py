@@ -228,6 +228,7 @@ def train_from_judgments(corpus: Path, queries: Path, qrels: Path, depth: int, o
             "candidates": pairs,
             "graded_candidates": graded,
             "depth": depth,
+            "parameters": model.parameters(),
         },
     )
     save_model(out, model, metadata)
@@ -294,6 +295,7 @@ def train_from_log(since: datetime | None, min_searches: int, depth: int, out: P
             "propensity_floor": PROPENSITY_FLOOR,
             "em_iterations": propensities.iterations,
             "pairs_at_several_positions": propensities.moved_pairs,
+            "parameters": model.parameters(),
         },
     )
     save_model(out, model, metadata)

@@ -506,6 +506,10 @@ def test_a_named_place_need_not_be_in_the_text_of_the_postings_with_every_word(
         job(2, "焊工", city="烟台市", description="威海 焊工 焊工"),
         job(3, "高级焊工", city="烟台市", description="焊接 结构件"),
         job(4, "威海 高级 保洁员", city="威海市", description="保洁 高级 小区"),
+        # job 3 naming 威海 as well, elsewhere
+        job(5, "高级焊工", city="烟台市", description="焊接 结构件 威海"),
+        # postings without the words, so that each word's IDF is positive
+        *(job(n, "厨师", description="中餐 炒锅") for n in range(10, 30)),
     )
     # two matches count as many here: postings with every word come first
     for module in (fts5_ranking, elasticsearch_engine):
@@ -518,10 +522,14 @@ def test_a_named_place_need_not_be_in_the_text_of_the_postings_with_every_word(
     result = engine.search(query)
 
     # every word but the place first, the one in 威海 ahead; then the postings with some words
-    assert ids(result)[:2] == [1, 3]
-    assert sorted(ids(result)[2:]) == [2, 4]
-    assert result.total == 4
-    assert ids(engine.search(replace(query, offset=1, limit=1))) == [3]
+    assert ids(result)[0] == 1
+    assert sorted(ids(result)[:3]) == [1, 3, 5]
+    assert sorted(ids(result)[3:]) == [2, 4]
+    assert result.total == 5
+    assert ids(engine.search(replace(query, offset=1, limit=2))) == ids(result)[1:3]
+    # where the text names the place it scores too, once: its own share and nothing more
+    scores = {hit.job_id: hit.score for hit in result.hits}
+    assert scores[3] < scores[5] < 2 * scores[3]
     # read as plain words, no posting has all three: the one naming 威海 outranks job 3
     plain = ids(engine.search(replace(query, places=())))
     assert plain.index(2) < plain.index(3)

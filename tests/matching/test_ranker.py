@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
-from matching.features import Candidate, QueryContext
+from matching.features import Candidate, QueryContext, featurize
 from matching.ranker import Ranker, key_enterprises_first, rerank
 from matching.training import JudgedQuery, fit, grouped_cv
 
@@ -63,24 +64,32 @@ def test_the_model_learns_what_makes_a_posting_relevant() -> None:
     assert {c.engine_rank for c in order[:3]} == {8, 9, 10}
 
 
-def test_the_engine_prior_breaks_near_ties_toward_the_engine_but_yields_to_clear_evidence() -> None:
-    queries = [judged(n) for n in range(20)]
+def test_the_engine_prior_orders_what_the_model_cannot_tell_apart_and_yields_to_evidence() -> None:
     context = judged(99).context
-    strong = fit(queries, NOW, Ranker(min_samples_leaf=5, engine_prior=0.05))
-    # the model's evidence (a full title match) still outweighs the prior
-    order = [c for c, _ in rerank(strong, context, candidates(99), NOW)]
+    # every candidate graded alike: the trees learn nothing, only the prior orders them
+    alike = [replace(q, grades={c.job_id: 1 for c in q.candidates}) for q in map(judged, range(6))]
+    flat = fit(alike, NOW, Ranker(min_samples_leaf=5, engine_prior=0.05))
+    reversed_engine = list(reversed(candidates(99)))
+    scored = rerank(flat, context, reversed_engine, NOW)
+    assert [c.engine_rank for c, _ in scored] == list(range(1, 11))
+    by_rank = {c.engine_rank: score for c, score in scored}
+    # 0.05 × ln(1 + 10 / rank) grade points over the model's (constant) score
+    assert by_rank[1] - by_rank[10] == pytest.approx(0.05 * (math.log(11) - math.log(2)))
+    # without it the scores tie exactly (the order then falls back on the engine's rank)
+    bare = fit(alike, NOW, Ranker(min_samples_leaf=5, engine_prior=0.0))
+    assert len({round(score, 9) for _, score in rerank(bare, context, reversed_engine, NOW)}) == 1
+    # clear evidence (a full title match, learned) still outweighs the prior
+    learned = fit([judged(n) for n in range(20)], NOW, Ranker(min_samples_leaf=5))
+    order = [c for c, _ in rerank(learned, context, candidates(99), NOW)]
     assert {c.engine_rank for c in order[:3]} == {8, 9, 10}
-    # among the relevant ones (same features), the prior keeps the engine's order
-    assert [c.engine_rank for c in order[:3]] == [8, 9, 10]
-    scores = dict((c.engine_rank, s) for c, s in rerank(strong, context, candidates(99), NOW))
-    plain = Ranker(min_samples_leaf=5, engine_prior=0.0)
-    bare = dict(
-        (c.engine_rank, s)
-        for c, s in rerank(fit(queries, NOW, plain), context, candidates(99), NOW)
-    )
-    # the prior adds 0.05 × ln(1 + 10 / rank): most for the engine's first
-    assert scores[1] - bare[1] == pytest.approx(0.05 * math.log(11))
-    assert scores[10] - bare[10] == pytest.approx(0.05 * math.log(2))
+
+
+def test_a_model_saved_before_the_prior_existed_scores_without_it() -> None:
+    ranker = fit([judged(n) for n in range(6)], NOW, Ranker(min_samples_leaf=5))
+    rows = featurize(judged(99).context, candidates(99), NOW)
+    del ranker.engine_prior  # as unpickled from an older file
+    assert ranker.predict(rows) == pytest.approx(ranker.model_.predict(rows))
+    assert ranker.parameters()["engine_prior"] == 0.0
 
 
 def test_cross_validation_scores_each_query_once_with_a_model_that_never_saw_it() -> None:

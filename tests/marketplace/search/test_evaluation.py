@@ -95,7 +95,12 @@ def test_eval_search_lists_the_top_postings_nobody_judged(app: Flask, tmp_path: 
 
 def row(output: str, label: str) -> list[str]:
     """The cells of the table row `label` in `flask eval search`'s output."""
-    line = next(line for line in output.splitlines() if line.startswith(label))
+    # the label is padded to its column: "NDCG@10" is not "NDCG@10 judged only"
+    line = next(
+        line
+        for line in output.splitlines()
+        if line.startswith(label) and line[len(label) : len(label) + 2] == "  "
+    )
     return line[len(label) :].split()
 
 

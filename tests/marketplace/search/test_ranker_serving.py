@@ -88,6 +88,7 @@ def test_train_saves_a_model_that_eval_shows_beside_the_engine(
     metadata = read_metadata(ranker_path(instance))
     assert metadata.kind == "ranker"
     assert metadata.training["queries"] == len(WORDS)
+    assert metadata.training["parameters"]["engine_prior"] == 0.05
 
     evaluated = runner.invoke(args=["eval", "search", *files])
 
@@ -113,7 +114,9 @@ def test_cv_scores_each_query_with_a_model_that_never_saw_it(
     assert result.exit_code == 0, result.output
     assert f"queries: {len(WORDS)}, folds: 4 (split by query)" in result.output
     figures = dict(
-        line.rsplit(None, 1) for line in result.output.splitlines() if line.startswith("NDCG@10 ")
+        line.rsplit(None, 1)
+        for line in result.output.splitlines()
+        if line.split()[:2] in (["NDCG@10", "engine"], ["NDCG@10", "reranked"])
     )
     # the held-out queries' words were never trained on, yet "pay stated" carries over
     assert float(figures["NDCG@10 reranked"]) > float(figures["NDCG@10 engine"]) + 0.2
