@@ -88,7 +88,7 @@ def test_train_saves_a_model_that_eval_shows_beside_the_engine(
     metadata = read_metadata(ranker_path(instance))
     assert metadata.kind == "ranker"
     assert metadata.training["queries"] == len(WORDS)
-    assert metadata.training["parameters"]["engine_prior"] == 0.05
+    assert metadata.training["parameters"]["engine_prior"] == 0.1
 
     evaluated = runner.invoke(args=["eval", "search", *files])
 
