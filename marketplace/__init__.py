@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace.config import load_config
 
@@ -33,6 +34,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         app.logger.warning("SECRET_KEY is not set: using a random key for this process")
     _configure_logging(app.config["LOG_LEVEL"])
+    hops = int(app.config["PROXY_HOPS"])
+    if hops > 0:
+        # trust that many proxies' X-Forwarded-For/-Proto: request.remote_addr is the client's
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     from marketplace import cli, database, errors, extensions
     from marketplace.accounts import auth

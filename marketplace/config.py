@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none). The
+    # sign-in throttle counts by the client's address, which a proxy would otherwise hide.
+    "PROXY_HOPS": 0,
     # Largest request body accepted (uploads of CSV files by staff included).
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # Log level of the app's loggers (stdout).
@@ -86,6 +89,7 @@ _ENVIRONMENT: dict[str, type] = {
     "BASES_DIGEST_LIMIT": int,
     "WAGE_MIN_COUNT": int,
     "SESSION_COOKIE_SECURE": bool,
+    "PROXY_HOPS": int,
     "LOG_LEVEL": str,
 }
 

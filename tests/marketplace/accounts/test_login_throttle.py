@@ -107,3 +107,25 @@ def test_without_redis_sign_in_goes_on_uncounted(
 
     assert log_in(client, PHONE, PASSWORD).status_code == 302
     app.extensions["jiuye.database"].dispose()
+
+
+def test_behind_a_proxy_each_client_address_counts_for_itself(
+    app_config: dict[str, Any], session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from marketplace import create_app
+
+    monkeypatch.setattr(throttle, "ADDRESS_LIMIT", 3)
+    app = create_app({**app_config, "PROXY_HOPS": 1})
+    client = app.test_client()
+
+    def attempt(login: str, password: str, address: str) -> int:
+        forwarded = {"X-Forwarded-For": address}
+        data = {"login": login, "password": password}
+        return client.post("/login", data=data, headers=forwarded).status_code
+
+    for n in range(3):
+        assert attempt(f"1370000000{n}", "wrong-password", "203.0.113.7") == 401
+    # that address is stopped; another behind the same proxy is not
+    assert attempt("13700000009", "wrong-password", "203.0.113.7") == 429
+    assert attempt("13700000009", "wrong-password", "198.51.100.4") == 401
+    app.extensions["jiuye.database"].dispose()
