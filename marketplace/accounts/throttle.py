@@ -17,7 +17,10 @@ import logging
 
 import redis
 from flask import current_app
+from sqlalchemy.orm import Session
 
+from marketplace.accounts.models import User
+from marketplace.accounts.services import authenticate as check_password
 from marketplace.accounts.services import normalize_phone
 from marketplace.errors import DomainError
 from marketplace.extensions import RedisUnavailable, get_redis
@@ -43,6 +46,18 @@ class TooManyAttempts(DomainError):
         )
 
 
+def authenticate(session: Session, login: str, password: str, address: str | None) -> User | None:
+    """`services.authenticate`, counted: TooManyAttempts when the login or the address has
+    used up its failures; a wrong password counts one; a success clears the login's count."""
+    _check(login, address)
+    user = check_password(session, login, password)  # InactiveAccount: a right password
+    if user is None:
+        _failed(login, address)
+    else:
+        _succeeded(login)
+    return user
+
+
 def _keys(login: str, address: str | None) -> list[str]:
     digest = hashlib.sha256(normalize_phone(login.strip()).lower().encode("utf-8")).hexdigest()
     keys = [f"{_PREFIX}:login:{digest[:32]}"]
@@ -58,7 +73,7 @@ def _client() -> redis.Redis | None:
         return None
 
 
-def check(login: str, address: str | None) -> None:
+def _check(login: str, address: str | None) -> None:
     """Raise TooManyAttempts when this login or address has used up its failures."""
     client = _client()
     if client is None:
@@ -75,7 +90,7 @@ def check(login: str, address: str | None) -> None:
         raise TooManyAttempts
 
 
-def failed(login: str, address: str | None) -> None:
+def _failed(login: str, address: str | None) -> None:
     """Count one failed sign-in; the window starts at the first failure."""
     client = _client()
     if client is None:
@@ -92,7 +107,7 @@ def failed(login: str, address: str | None) -> None:
         log.warning("sign-in failure not counted (Redis: %s)", error)
 
 
-def succeeded(login: str) -> None:
+def _succeeded(login: str) -> None:
     """Forget the login's failures (the address's stay: they count other logins too)."""
     client = _client()
     if client is None:

@@ -82,20 +82,19 @@ def login() -> Response | str | tuple[str, int]:
         session = db_session()
         login_text = form.login.data or ""
         try:
-            throttle.check(login_text, request.remote_addr)
-            user = services.authenticate(session, login_text, form.password.data)
+            user = throttle.authenticate(
+                session, login_text, form.password.data, request.remote_addr
+            )
         except services.InactiveAccount as refused:
             error, status = refused.message, 401
         except throttle.TooManyAttempts as refused:
             error, status = refused.message, refused.status
         else:
             if user is None:
-                throttle.failed(login_text, request.remote_addr)
                 # one message for both: do not tell which part was wrong
                 error, status = LOGIN_FAILED, 401
             else:
                 session.commit()  # last_login_at, and a rehash when parameters changed
-                throttle.succeeded(login_text)
                 _sign_in(user, remember=bool(form.remember.data))
                 flash(f"欢迎回来，{user.display_name}", "success")
                 return redirect(next_url or url_for("home.index"))

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from marketplace.accounts import services, throttle
+from marketplace.accounts import throttle
 from marketplace.accounts.auth import SignedIn, signed_in_user
 from marketplace.accounts.models import User
 from marketplace.api.access import BadInput, Unauthorized, json_body, text
@@ -44,14 +44,12 @@ def sign_in() -> tuple[Response, int]:
     if not isinstance(password, str) or not password:
         raise BadInput("password", "必填")
     session = db_session()
-    throttle.check(login, request.remote_addr)  # TooManyAttempts: 429
-    user = services.authenticate(session, login, password)  # InactiveAccount: 403
+    # TooManyAttempts: 429; InactiveAccount: 403
+    user = throttle.authenticate(session, login, password, request.remote_addr)
     if user is None:
-        throttle.failed(login, request.remote_addr)
         # one message for both: do not tell which part was wrong
         raise Unauthorized(LOGIN_FAILED)
     session.commit()  # last_login_at, and a rehash when parameters changed
-    throttle.succeeded(login)
     login_user(SignedIn(user))
     return _session_json(user, 201)
 
