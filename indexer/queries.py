@@ -99,7 +99,8 @@ class SearchQuery:
         """The groups a posting needs for the every-word tier: all but the place words.
 
         A place named in the query is where the job is (`boost_city`), which its text need
-        not repeat: of the postings holding java and 高级, 165 were in 上海 and 17 said 上海.
+        not repeat: of the dev corpus's postings holding java and 高级, 165 were in 上海 and 17
+        said 上海 (counted once in its FTS5 index).
         """
         kept = tuple(group for i, group in enumerate(self.terms) if i not in self.places)
         return kept or self.terms

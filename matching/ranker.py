@@ -22,9 +22,10 @@ MODEL_KIND = "ranker"
 
 # The direction each feature may move the score in (+1: never lower as it grows, −1: never
 # higher); the others are free. Fifty judged queries teach trees accidents of the judging
-# pool as readily as relevance: constrained, `flask ranker cv` (depth 200, 7 leaves) gives
-# NDCG@10 +0.015 over the engine with no query losing more than 0.094; unconstrained, a
-# one-off script over the same folds gave +0.003 with one query losing 0.140.
+# pool as readily as relevance: over session 4's engine, before the engine prior below,
+# `flask ranker cv` (depth 200, 7 leaves) printed NDCG@10 +0.015 over the engine with no query
+# losing more than 0.094; unconstrained, a one-off script over the same folds gave +0.003 with
+# one query losing 0.140.
 MONOTONE: dict[str, int] = {
     "engine_score": 1,
     "engine_score_share": 1,
@@ -54,7 +55,7 @@ class Ranker:
     """Pointwise regression of the relevance grade (scikit-learn estimator conventions)."""
 
     # Small trees with large leaves, monotone in the features of MONOTONE. On the dev set
-    # (grouped CV, depth 200) 7 leaves of at least 100 candidates, 100 rounds: +0.015; in
+    # (grouped CV, depth 200, session 4's engine, no prior) 7 leaves of at least 100 candidates, 100 rounds: +0.015; in
     # one-off comparisons over the same folds 3 leaves +0.010, 10 leaves +0.015, 7 leaves of 50
     # +0.011, of 200 +0.010 (one query −0.19). The dev set has 50 queries: the choice is noisy.
     #
