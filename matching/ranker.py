@@ -55,9 +55,10 @@ class Ranker:
     """Pointwise regression of the relevance grade (scikit-learn estimator conventions)."""
 
     # Small trees with large leaves, monotone in the features of MONOTONE. On the dev set
-    # (grouped CV, depth 200, session 4's engine, no prior) 7 leaves of at least 100 candidates, 100 rounds: +0.015; in
-    # one-off comparisons over the same folds 3 leaves +0.010, 10 leaves +0.015, 7 leaves of 50
-    # +0.011, of 200 +0.010 (one query −0.19). The dev set has 50 queries: the choice is noisy.
+    # (grouped CV, depth 200, session 4's engine, no prior) 7 leaves of at least 100
+    # candidates, 100 rounds: +0.015; in one-off comparisons over the same folds 3 leaves
+    # +0.010, 10 leaves +0.015, 7 leaves of 50 +0.011, of 200 +0.010 (one query −0.19). The dev
+    # set has 50 queries: the choice is noisy.
     #
     # `engine_prior` adds engine_prior × ln(1 + 10 / engine rank) grade points to the model's
     # score: the model moves a posting far from the engine's place only on clear evidence.
