@@ -96,14 +96,36 @@ class SearchQuery:
         return roles if 0 < len(roles) < len(self.terms) else ()
 
     def required_terms(self) -> tuple[tuple[str, ...], ...]:
-        """The groups a posting needs for the every-word tier: all but the place words.
+        """The groups a posting needs for the every-word tier: all but the place words and
+        the compounds (`compound_positions`).
 
         A place named in the query is where the job is (`boost_city`), which its text need
         not repeat: of the dev corpus's postings holding java and 高级, 165 were in 上海 and 17
-        said 上海 (counted once in its FTS5 index).
+        said 上海 (counted once in its FTS5 index). A compound's parts stand for it: a posting
+        offering 底薪6K＋提成 answers 销售 底薪加提成. Both still score where the text holds them.
         """
-        kept = tuple(group for i, group in enumerate(self.terms) if i not in self.places)
+        compounds = self.compound_positions()
+        kept = tuple(
+            group
+            for i, group in enumerate(self.terms)
+            if i not in self.places and i not in compounds
+        )
         return kept or self.terms
+
+    def compound_positions(self) -> frozenset[int]:
+        """Positions of the words (without synonyms) that hold another of the query's words,
+        places aside: 测试工程师 holds 测试 and 工程师, 工程师 holds 工程.
+
+        The tokenizer gives a compound's parts beside it, in the query and in every posting
+        alike, so a posting that holds a compound holds its parts.
+        """
+        words = {i: group[0] for i, group in enumerate(self.terms) if i not in self.places}
+        return frozenset(
+            i
+            for i, word in words.items()
+            if len(self.terms[i]) == 1
+            and any(part != word and part in word for part in words.values())
+        )
 
 
 # Salary bands for the facet, in yuan per month (monthly equivalent).

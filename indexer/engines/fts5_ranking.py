@@ -60,10 +60,7 @@ def quote(token: str) -> str:
 def expression(groups: Sequence[Sequence[str]], match: str, exclude: Sequence[str]) -> str:
     """An FTS5 query: groups of alternatives joined by AND or OR, minus excluded words."""
     parts = ["(" + " OR ".join(quote(alt) for alt in group) + ")" for group in groups if group]
-    text = (" AND " if match == "all" else " OR ").join(parts)
-    if exclude:
-        text = f"({text}) NOT ({' OR '.join(quote(word) for word in exclude)})"
-    return text
+    return _excluding((" AND " if match == "all" else " OR ").join(parts), exclude)
 
 
 Frequencies = Callable[[sqlite3.Connection, set[str]], dict[str, int]]
@@ -123,14 +120,14 @@ def plan(
     def size(groups: Sequence[Group]) -> int:
         return sum(frequency.get(alt, 0) for group in groups for alt in group)
 
-    def every(groups: Sequence[Group]) -> Tier:
+    def every(groups: Sequence[Group], match: str) -> Tier:
         # the rarest word bounds what AND can match
         smallest = min(size([group]) for group in groups)
         title = expression(groups, "all", ())
-        return Tier(_with_places(query, groups), bounded=smallest > SCORE_BUDGET, title=title)
+        return Tier(match, bounded=smallest > SCORE_BUDGET, title=title)
 
     if query.match == "all" or len(query.terms) == 1:
-        return [every(query.terms)]
+        return [every(query.terms, expression(query.terms, "all", query.exclude))]
     anything = expression(query.terms, "any", query.exclude)
     roles = query.role_terms()
     role = expression(roles, "any", ()) if roles else ""
@@ -140,7 +137,7 @@ def plan(
             return [Tier(anything)]
         return [Tier(f"({anything}) AND ({role})"), Tier(f"({anything}) NOT ({role})")]
     required = query.required_terms()
-    tiers = [every(required)]
+    tiers = [every(required, _with_places(query, required, _every_word(query)))]
     rest = f"({anything}) NOT ({expression(required, 'all', ())})"
     if roles:
         tiers.append(Tier(f"({rest}) AND ({role})", bounded=size(roles) > SCORE_BUDGET, title=role))
@@ -150,25 +147,60 @@ def plan(
     return tiers
 
 
-def _with_places(query: SearchQuery, required: Sequence[Group]) -> str:
-    """The postings with every required word, as an expression in which a place word the
-    query names also scores where the text holds it.
+def _every_word(query: SearchQuery) -> str:
+    """Every word but the places, each compound as an alternative to its parts:
+    (测试工程师 OR (测试 AND (工程师 OR 工程))) AND (自动化 OR 自动).
+
+    A posting holding a compound holds its parts (`SearchQuery.compound_positions`), so the
+    postings are those with every required word, and each word a posting holds scores once:
+    bm25() counts each phrase of the expression that the row holds.
+    """
+    compounds = query.compound_positions()
+    words = {i: group[0] for i, group in enumerate(query.terms) if i not in query.places}
+
+    def parts(i: int) -> list[int]:
+        return [j for j, word in words.items() if word != words[i] and word in words[i]]
+
+    def node(i: int) -> str:
+        if i not in compounds:
+            return "(" + " OR ".join(quote(alt) for alt in query.terms[i]) + ")"
+        held = parts(i)
+        # the largest parts: 测试 and 工程师 of 测试工程师, and 工程 under 工程师
+        largest = [j for j in held if not any(k in compounds and j in parts(k) for k in held)]
+        return f"({quote(words[i])} OR ({' AND '.join(node(j) for j in largest)}))"
+
+    inside = {j for i in compounds for j in parts(i)}
+    return " AND ".join(node(i) for i in words if i not in inside)
+
+
+def _with_places(query: SearchQuery, required: Sequence[Group], every_word: str) -> str:
+    """The postings matching `every_word`, as an expression in which a place word the query
+    names also scores where the text holds it.
 
     bm25() sums the phrases of every branch of an OR that matches a row, so the branches are
     made exclusive: one per set of place words present, the others excluded. Each posting
     then matches one branch and each of its words counts once.
     """
-    places = [group for group in query.terms if group not in required]
+    places = [g for i, g in enumerate(query.terms) if i in query.places and g not in required]
     if not places or len(places) > _MOST_PLACES:
-        return expression(required, "all", query.exclude)
+        return _excluding(every_word, query.exclude)
     branches = []
     for present in itertools.product((True, False), repeat=len(places)):
         held = [group for group, here in zip(places, present, strict=True) if here]
         absent = [
             alt for group, here in zip(places, present, strict=True) if not here for alt in group
         ]
-        branches.append(expression([*required, *held], "all", (*query.exclude, *absent)))
+        words = " AND ".join(
+            [f"({every_word})", expression(held, "all", ())] if held else [every_word]
+        )
+        branches.append(_excluding(words, (*query.exclude, *absent)))
     return " OR ".join(f"({branch})" for branch in branches)
+
+
+def _excluding(match: str, exclude: Sequence[str]) -> str:
+    if not exclude:
+        return match
+    return f"({match}) NOT ({' OR '.join(quote(word) for word in exclude)})"
 
 
 def ranked_page(

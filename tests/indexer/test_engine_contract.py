@@ -535,6 +535,37 @@ def test_a_named_place_need_not_be_in_the_text_of_the_postings_with_every_word(
     assert plain.index(2) < plain.index(3)
 
 
+def test_a_posting_with_the_parts_of_a_compound_has_every_word(
+    engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "销售顾问", description="底薪加提成"),
+        # the same pay in other words: 底薪 and 提成, never 底薪加提成
+        job(2, "销售顾问", description="无责底薪 另有提成"),
+        # 销售 and 提成 many times, no 底薪
+        job(3, "销售", description="销售 提成 提成 提成"),
+        *(job(n, "厨师", description="中餐 炒锅") for n in range(10, 30)),
+    )
+    for module in (fts5_ranking, elasticsearch_engine):
+        monkeypatch.setattr(module, "ALL_WORDS_FIRST_ABOVE", 1)
+    query = words(tokenizer, "销售 底薪加提成")
+    assert [group[0] for group in query.required_terms()] == ["销售", "底薪", "提成"]
+
+    result = engine.search(query)
+
+    assert ids(result) == [1, 2, 3]
+    # each word job 2 holds scores once, as in a query of those words alone
+    parts = engine.search(words(tokenizer, "销售 底薪 提成"))
+    scores = {hit.job_id: hit.score for hit in parts.hits}
+    assert result.hits[1].score == pytest.approx(scores[2], rel=1e-5)
+    # in one BM25 order, without the tier, job 2 would come after job 3
+    for module in (fts5_ranking, elasticsearch_engine):
+        monkeypatch.setattr(module, "ALL_WORDS_FIRST_ABOVE", 100)
+    assert ids(engine.search(query)) == [1, 3, 2]
+
+
 # -- pagination ------------------------------------------------------------------------------
 
 DESCRIPTIONS = ("负责 生产线 操作", "负责 生产线 操作 与 包装", "负责 包装")

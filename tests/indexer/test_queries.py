@@ -45,3 +45,15 @@ def test_a_query_of_places_alone_requires_them(tokenizer: Tokenizer) -> None:
     places, required = read(tokenizer, "威海")
     assert places == ["威海"]
     assert required == ["威海"]
+
+
+def test_the_parts_of_a_compound_stand_for_it(tokenizer: Tokenizer) -> None:
+    assert read(tokenizer, "测试工程师 自动化")[1] == ["测试", "工程", "自动"]
+
+
+def test_a_compound_with_synonyms_stays_required(tokenizer: Tokenizer) -> None:
+    # 普工 and 生产工 do not hold 操作: the group of 操作工 is still needed
+    query = words_query(tokenizer.query_terms("数控 操作工"))
+    required = [group[0] for group in query.required_terms()]
+    assert "操作工" in required
+    assert len(query.terms[required.index("操作工")]) > 1
