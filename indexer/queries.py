@@ -97,35 +97,55 @@ class SearchQuery:
 
     def required_terms(self) -> tuple[tuple[str, ...], ...]:
         """The groups a posting needs for the every-word tier: all but the place words and
-        the compounds (`compound_positions`).
+        the compounds whose parts stand for them (`every_word`)."""
+        leaves: list[tuple[str, ...]] = []
+
+        def walk(nodes: Sequence[WordNode]) -> None:
+            for node in nodes:
+                if node.parts:
+                    walk(node.parts)
+                elif node.group not in leaves:
+                    leaves.append(node.group)
+
+        walk(self.every_word())
+        return tuple(leaves)
+
+    def every_word(self) -> tuple[WordNode, ...]:
+        """What a posting holds to have every word of the query: all of these nodes.
 
         A place named in the query is where the job is (`boost_city`), which its text need
         not repeat: of the dev corpus's postings holding java and 高级, 165 were in 上海 and 17
-        said 上海 (counted once in its FTS5 index). A compound's parts stand for it: a posting
-        offering 底薪6K＋提成 answers 销售 底薪加提成. Both still score where the text holds them.
-        """
-        compounds = self.compound_positions()
-        kept = tuple(
-            group
-            for i, group in enumerate(self.terms)
-            if i not in self.places and i not in compounds
-        )
-        return kept or self.terms
-
-    def compound_positions(self) -> frozenset[int]:
-        """Positions of the words (without synonyms) that hold another of the query's words,
-        places aside: 测试工程师 holds 测试 and 工程师, 工程师 holds 工程.
-
-        The tokenizer gives a compound's parts beside it, in the query and in every posting
-        alike, so a posting that holds a compound holds its parts.
+        said 上海 (counted once in its FTS5 index). A compound (a word without synonyms that
+        holds other words of the query) is its own word or all of its parts: a posting offering
+        底薪6K＋提成 answers 销售 底薪加提成. The tokenizer gives a compound's parts beside it,
+        in the query and in every posting alike, so the parts alone decide.
         """
         words = {i: group[0] for i, group in enumerate(self.terms) if i not in self.places}
-        return frozenset(
-            i
-            for i, word in words.items()
-            if len(self.terms[i]) == 1
-            and any(part != word and part in word for part in words.values())
-        )
+        if not words:  # only places: they are the words to find
+            return tuple(WordNode(group) for group in self.terms)
+
+        def parts(i: int) -> list[int]:
+            if len(self.terms[i]) > 1:  # 操作工 with 普工: its synonyms hold no 操作
+                return []
+            return [j for j, word in words.items() if word != words[i] and word in words[i]]
+
+        def node(i: int) -> WordNode:
+            held = parts(i)
+            # the largest parts: 测试 and 工程师 of 测试工程师 (工程 goes under 工程师)
+            largest = [j for j in held if not any(j in parts(k) for k in held)]
+            return WordNode(self.terms[i], tuple(node(j) for j in largest))
+
+        inside = {j for i in words for j in parts(i)}
+        return tuple(node(i) for i in words if i not in inside)
+
+
+@dataclass(frozen=True)
+class WordNode:
+    """A word the every-word tier needs: its group (the word and its synonyms), or, for a
+    compound, its one word or all of `parts`."""
+
+    group: tuple[str, ...]
+    parts: tuple[WordNode, ...] = ()
 
 
 # Salary bands for the facet, in yuan per month (monthly equivalent).

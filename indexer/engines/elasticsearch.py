@@ -44,6 +44,7 @@ from indexer.queries import (
     PayFilter,
     SearchQuery,
     Sort,
+    WordNode,
     boost_conditions,
 )
 from indexer.salary import SalaryUnit
@@ -410,7 +411,7 @@ def _text_query(query: SearchQuery) -> dict[str, Any] | None:
 def relevance_tiers(query: SearchQuery, *, many: bool) -> list[dict[str, Any]]:
     """Post filters for the tiers of a relevance-ordered query of several words (match "any"),
     best first; [] when one order serves. `many`: more than `ALL_WORDS_FIRST_ABOVE` postings
-    match any word, so postings with every word (place words aside) come first. Postings
+    match any word, so postings with every word (`SearchQuery.every_word`) come first. Postings
     naming the occupation asked for (`SearchQuery.role_terms`) come before those with only
     other words."""
     groups = _text_groups(query)
@@ -418,8 +419,9 @@ def relevance_tiers(query: SearchQuery, *, many: bool) -> list[dict[str, Any]]:
         return []
     roles = [_group(group) for group in query.role_terms()]
     role: dict[str, Any] = {"bool": {"should": roles, "minimum_should_match": 1}}
-    # a place word need not be in the text (SearchQuery.required_terms); it still scores
-    every_word = {"bool": {"must": [_group(group) for group in query.required_terms()]}}
+    # a place word need not be in the text, nor a compound whose parts are (every_word); the
+    # query scores them where they are
+    every_word = {"bool": {"must": [_word(node) for node in query.every_word()]}}
     before: list[dict[str, Any]] = []  # the tiers already taken
     tiers: list[dict[str, Any]] = []
     for wanted, tier in ((many, every_word), (bool(roles), role)):
@@ -429,6 +431,15 @@ def relevance_tiers(query: SearchQuery, *, many: bool) -> list[dict[str, Any]]:
     if not tiers:
         return []
     return [*tiers, {"bool": {"must_not": before}}]
+
+
+def _word(node: WordNode) -> dict[str, Any]:
+    """A word of `SearchQuery.every_word`: its group, or for a compound the group or every
+    part (filters only: the query itself scores each word)."""
+    if not node.parts:
+        return _group(node.group)
+    parts = {"bool": {"must": [_word(part) for part in node.parts]}}
+    return {"bool": {"should": [_group(node.group), parts], "minimum_should_match": 1}}
 
 
 def _group(alternatives: tuple[str, ...]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from indexer.queries import (
     PLACE_BOOST,
     POSTING_BOOST,
     SearchQuery,
+    WordNode,
     boost_conditions,
 )
 
@@ -110,7 +111,8 @@ def plan(
 
     At most `ALL_WORDS_FIRST_ABOVE` postings with any word: one tier, all scored. More:
     postings with every word come first (a place word read as a boost need not be in the
-    text: `SearchQuery.required_terms`); then those with some of the words. Either way,
+    text, nor a compound whose parts are: `SearchQuery.every_word`); then those with some of
+    the words. Either way,
     postings naming the occupation asked for (`SearchQuery.role_terms`) come before those
     with only the other words. A tier whose postings exceed the scoring budget is scored in
     newest-first slices.
@@ -137,8 +139,9 @@ def plan(
             return [Tier(anything)]
         return [Tier(f"({anything}) AND ({role})"), Tier(f"({anything}) NOT ({role})")]
     required = query.required_terms()
-    tiers = [every(required, _with_places(query, required, _every_word(query)))]
-    rest = f"({anything}) NOT ({expression(required, 'all', ())})"
+    every_word = _every_word(query)
+    tiers = [every(required, _with_places(query, required, every_word))]
+    rest = f"({anything}) NOT ({every_word})"
     if roles:
         tiers.append(Tier(f"({rest}) AND ({role})", bounded=size(roles) > SCORE_BUDGET, title=role))
         rest = f"({rest}) NOT ({role})"
@@ -148,29 +151,20 @@ def plan(
 
 
 def _every_word(query: SearchQuery) -> str:
-    """Every word but the places, each compound as an alternative to its parts:
+    """The expression of `SearchQuery.every_word`: a compound is an alternative to its parts,
     (测试工程师 OR (测试 AND (工程师 OR 工程))) AND (自动化 OR 自动).
 
-    A posting holding a compound holds its parts (`SearchQuery.compound_positions`), so the
-    postings are those with every required word, and each word a posting holds scores once:
+    As a posting holding a compound holds its parts, each word a posting holds scores once:
     bm25() counts each phrase of the expression that the row holds.
     """
-    compounds = query.compound_positions()
-    words = {i: group[0] for i, group in enumerate(query.terms) if i not in query.places}
 
-    def parts(i: int) -> list[int]:
-        return [j for j, word in words.items() if word != words[i] and word in words[i]]
+    def render(node: WordNode) -> str:
+        group = "(" + " OR ".join(quote(alt) for alt in node.group) + ")"
+        if not node.parts:
+            return group
+        return f"({group} OR ({' AND '.join(render(part) for part in node.parts)}))"
 
-    def node(i: int) -> str:
-        if i not in compounds:
-            return "(" + " OR ".join(quote(alt) for alt in query.terms[i]) + ")"
-        held = parts(i)
-        # the largest parts: 测试 and 工程师 of 测试工程师, and 工程 under 工程师
-        largest = [j for j in held if not any(k in compounds and j in parts(k) for k in held)]
-        return f"({quote(words[i])} OR ({' AND '.join(node(j) for j in largest)}))"
-
-    inside = {j for i in compounds for j in parts(i)}
-    return " AND ".join(node(i) for i in words if i not in inside)
+    return " AND ".join(render(node) for node in query.every_word())
 
 
 def _with_places(query: SearchQuery, required: Sequence[Group], every_word: str) -> str:
