@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "WAGE_MIN_COUNT": 30,
     # WTForms CSRF protection on every form (tests that post forms fetch the token).
     "WTF_CSRF_ENABLED": True,
+    # WTForms' own messages from its bundled catalogue (formfields.Form asks for zh), not
+    # through Flask-Babel, which the app does not use.
+    "WTF_I18N_ENABLED": False,
     # Cookies: HttpOnly always; Secure when served over HTTPS behind the proxy.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -53,10 +53,27 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
+# What a person reads for an HTTP error raised without a message of our own (abort(404))
+_MESSAGES = {
+    400: "请求有误，请返回上一页重试。",
+    401: "请先登录。",
+    403: "您没有权限查看这个页面。",
+    404: "页面不存在，或职位已下架。",
+    405: "不支持这种访问方式。",
+    413: "提交的内容太大了。",
+    429: "操作太频繁，请稍后再试。",
+    500: "服务器出错了，请稍后再试。如果一直出错，请拨打 12333 告诉我们。",
+    503: "服务暂时不可用，请稍后再试。",
+}
+
+
 def _respond(status: int, code: str, message: str) -> tuple[Response | str, int]:
     if wants_json():
         return jsonify(error={"code": code, "message": message}), status
-    return render_template("error.html", status=status, message=message), status
+    # a kiosk page keeps the kiosk's frame (no sign-in link on a shared terminal)
+    layout = "kiosk/base.html" if request.path.startswith("/kiosk") else "base.html"
+    page = render_template("error.html", status=status, message=message, layout=layout)
+    return page, status
 
 
 def _domain_error(error: DomainError) -> tuple[Response | str, int]:
@@ -65,9 +82,10 @@ def _domain_error(error: DomainError) -> tuple[Response | str, int]:
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
-    return _respond(
-        status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
-    )
+    message = error.description or ""
+    if message == type(error).description:  # werkzeug's English default
+        message = _MESSAGES.get(status, _MESSAGES[500 if status >= 500 else 400])
+    return _respond(status, (error.name or "error").lower().replace(" ", "_"), message)
 
 
 def init_app(app: Flask) -> None:

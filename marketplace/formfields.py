@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice
+from wtforms import DecimalField, Field, SelectChoice
 from wtforms.validators import ValidationError
 
 from indexer.education import EducationLevel
@@ -40,3 +41,35 @@ def education_choices(blank: str) -> list[SelectChoice]:
         for level in EducationLevel
         if level is not EducationLevel.NONE
     ]
+
+
+class AmountField(DecimalField):  # type: ignore[misc]  # untyped base
+    """A decimal amount of money: "nan", "inf" and "1e999" are refused, not passed on.
+
+    Python's Decimal reads them as numbers, and a range check then fails on them (500).
+    """
+
+    data: Decimal | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError("请输入数字金额，例如 4500")
+
+    def amount(self) -> float:
+        """The amount of a required field once the form has validated."""
+        if self.data is None:
+            raise ValueError(f"{self.name} holds no amount: validate the form first")
+        return float(self.data)
+
+
+class Form(FlaskForm):  # type: ignore[misc]  # untyped base
+    """Every form's base: WTForms' own messages (不是有效的整数 …) in Chinese.
+
+    Flask-WTF translates only through Flask-Babel, which we do not use, so the app sets
+    WTF_I18N_ENABLED = False and WTForms reads its bundled zh catalogue.
+    """
+
+    class Meta:
+        locales = ("zh_CN", "zh")

@@ -5,7 +5,6 @@ Forms check what a person can fix on the page; services check again, since they 
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     Field,
     IntegerField,
     PasswordField,
@@ -38,6 +36,8 @@ from wtforms.validators import (
 from marketplace.accounts.services import MIN_PASSWORD_LENGTH
 from marketplace.employers.credit_code import InvalidCreditCode, normalize_credit_code
 from marketplace.formfields import (
+    AmountField,
+    Form,
     blank_as_none,
     education_choices,
     mobile_number,
@@ -89,7 +89,7 @@ def _password_fields() -> tuple[PasswordField, PasswordField]:
 _AGREE = "我已阅读并同意《用户服务协议》和《隐私政策》"
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class LoginForm(Form):
     login = StringField(
         "手机号或用户名",
         filters=[stripped],
@@ -101,7 +101,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]  # untyped base
     submit = SubmitField("登录")
 
 
-class SeekerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class SeekerSignupForm(Form):
     name = StringField(
         "姓名",
         filters=[stripped],
@@ -118,7 +118,7 @@ class SeekerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
     submit = SubmitField("注册")
 
 
-class EmployerSignupForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class EmployerSignupForm(Form):
     employer_name = StringField(
         "单位名称",
         filters=[stripped],
@@ -183,7 +183,7 @@ def town_choices(session: Session) -> list[SelectChoice]:
     return choices
 
 
-class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class ProfileForm(Form):
     desired_job = StringField(
         "期望职位",
         filters=[stripped],
@@ -213,12 +213,12 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]  # untyped base
         filters=[blank_as_none],
         validate_choice=False,  # checked by the service, which knows the codes
     )
-    pay_min = DecimalField(
+    pay_min = AmountField(
         "期望薪资（最低）",
         places=None,
         validators=[Optional(), NumberRange(min=0, max=1_000_000, message="请输入合理的金额")],
     )
-    pay_max = DecimalField(
+    pay_max = AmountField(
         "期望薪资（最高）",
         places=None,
         validators=[Optional(), NumberRange(min=0, max=1_000_000, message="请输入合理的金额")],

@@ -6,7 +6,6 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -21,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.bases.services import BaseFields
-from marketplace.formfields import stripped
+from marketplace.formfields import Form, stripped
 from marketplace.jobs.models import JobKind
 
 KIND_LABELS = {JobKind.FULL_TIME: "全职", JobKind.PART_TIME: "兼职", JobKind.ODD_JOB: "零工"}
@@ -50,7 +49,7 @@ def _prefixes(_form: Any, field: Any) -> None:
         raise ValidationError("职业编码前缀只能是数字，如 6-01 或 4")
 
 
-class BaseForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class BaseForm(Form):
     name = StringField(
         "基地名称",
         filters=[stripped],
@@ -121,13 +120,13 @@ class BaseForm(FlaskForm):  # type: ignore[misc]  # untyped base
         )
 
 
-class ConfirmForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class ConfirmForm(Form):
     """An action that needs nothing but the button (and the CSRF token)."""
 
     submit = SubmitField("确认")
 
 
-class RecruitForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class RecruitForm(Form):
     application_id = IntegerField(
         "求职申请编号",
         validators=[Optional()],

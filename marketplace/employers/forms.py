@@ -5,11 +5,9 @@ Forms check what a person can fix on the page; the services in `postings` check 
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
-    DecimalField,
     Field,
     IntegerField,
     SelectChoice,
@@ -30,7 +28,7 @@ from wtforms.validators import (
 from indexer.salary import SalaryUnit
 from marketplace.accounts.forms import KIND_LABELS
 from marketplace.employers.postings import MAX_EXPERIENCE, MAX_HEADCOUNT, PAY_CEILING
-from marketplace.formfields import blank_as_none, education_choices, stripped
+from marketplace.formfields import AmountField, Form, blank_as_none, education_choices, stripped
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.places.weihai import CITY_CODE
 
@@ -55,7 +53,7 @@ def county_choices(session: Session) -> list[SelectChoice]:
     return [SelectChoice("", "请选择"), *(SelectChoice(code, name) for code, name in rows)]
 
 
-class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class JobForm(Form):
     title = StringField(
         "职位名称",
         filters=[stripped],
@@ -79,12 +77,12 @@ class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
         ],
         description="工作内容、工作时间、任职要求。请勿限定性别、民族、户籍，请勿收取任何费用。",
     )
-    pay_min = DecimalField(
+    pay_min = AmountField(
         "最低",
         places=None,
         validators=[Optional(), NumberRange(min=0.01, message="薪资必须大于 0")],
     )
-    pay_max = DecimalField(
+    pay_max = AmountField(
         "最高",
         places=None,
         validators=[Optional(), NumberRange(min=0.01, message="薪资必须大于 0")],
@@ -164,7 +162,7 @@ class JobForm(FlaskForm):  # type: ignore[misc]  # untyped base
                 raise ValidationError(f"薪资超出合理范围（不超过 {ceiling:,.0f} {label}）")
 
 
-class ActionForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class ActionForm(Form):
     """A confirm button: only the CSRF token and the submit."""
 
     submit = SubmitField("确定")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -39,7 +38,7 @@ from marketplace.events.models import (
     EventKind,
     EventStatus,
 )
-from marketplace.formfields import stripped
+from marketplace.formfields import Form, stripped
 
 CAMPAIGN_KIND_LABELS = {
     CampaignKind.SPRING_BREEZE: "春风行动",
@@ -105,7 +104,7 @@ class _CountField(IntegerField):  # type: ignore[misc]  # untyped base
             raise ValueError("请输入整数") from error
 
 
-class CampaignForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class CampaignForm(Form):
     name = StringField(
         "名称",
         filters=[stripped],
@@ -130,7 +129,7 @@ class CampaignForm(FlaskForm):  # type: ignore[misc]  # untyped base
             raise ValidationError("结束日期不能早于开始日期")
 
 
-class EventForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class EventForm(Form):
     title = StringField(
         "活动名称",
         filters=[stripped],
@@ -197,7 +196,7 @@ class EventForm(FlaskForm):  # type: ignore[misc]  # untyped base
             raise ValidationError("校园招聘请填写学校名称")
 
 
-class HeldForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class HeldForm(Form):
     visitors = _CountField(
         "到场人数",
         validators=[InputRequired("请填写到场人数"), NumberRange(min=0, message="不能为负数")],
@@ -212,7 +211,7 @@ class HeldForm(FlaskForm):  # type: ignore[misc]  # untyped base
     submit = SubmitField("登记为已举办")
 
 
-class CancelForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class CancelForm(Form):
     reason = TextAreaField(
         "取消原因",
         filters=[stripped],
@@ -221,13 +220,13 @@ class CancelForm(FlaskForm):  # type: ignore[misc]  # untyped base
     submit = SubmitField("取消活动")
 
 
-class ButtonForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class ButtonForm(Form):
     """An action that needs nothing but the button (and the CSRF token)."""
 
     submit = SubmitField("确认")
 
 
-class BoothJobsForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class BoothJobsForm(Form):
     jobs = SelectMultipleField(
         "在展位展示的职位",
         coerce=int,

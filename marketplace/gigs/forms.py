@@ -6,13 +6,11 @@ Times on the forms are Weihai local time; the views convert them to the naive UT
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     Field,
     IntegerField,
     RadioField,
@@ -32,7 +30,7 @@ from wtforms.validators import (
 )
 
 from marketplace.accounts.forms import CheckboxesField
-from marketplace.formfields import mobile_number, phone_digits, stripped
+from marketplace.formfields import AmountField, Form, mobile_number, phone_digits, stripped
 from marketplace.gigs.models import SKILLS, PayUnit
 from marketplace.gigs.services import MAX_HEADCOUNT
 from marketplace.places.models import Place, PlaceLevel
@@ -84,7 +82,7 @@ def place_choices(session: Session, under: str | None = None) -> list[SelectChoi
     return choices
 
 
-class WorkerForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class WorkerForm(Form):
     skills = CheckboxesField(
         "会做的活（可多选）",
         choices=[SelectChoice(tag, tag) for tag in SKILLS],
@@ -105,7 +103,7 @@ class WorkerForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
     available_from = TimeField("每天从几点", validators=[Optional()], description="不填表示全天")
     available_until = TimeField("到几点", validators=[Optional()])
-    rate_amount = DecimalField(
+    rate_amount = AmountField(
         "期望工钱",
         places=None,
         validators=[Optional(), NumberRange(min=1, max=100_000, message="请输入合理的金额")],
@@ -148,7 +146,7 @@ class WalkInWorkerForm(WorkerForm):
     )
 
 
-class RequestForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class RequestForm(Form):
     title = StringField(
         "干什么活",
         filters=[stripped],
@@ -171,7 +169,7 @@ class RequestForm(FlaskForm):  # type: ignore[misc]  # untyped base
     work_date = DateField("哪天", validators=[InputRequired("请选择日期")])
     start_time = TimeField("几点开始", validators=[InputRequired("请填写开始时间")])
     end_time = TimeField("几点结束", validators=[InputRequired("请填写结束时间")])
-    pay_amount = DecimalField(
+    pay_amount = AmountField(
         "工钱",
         places=None,
         validators=[
@@ -215,11 +213,11 @@ class DeskRequestForm(RequestForm):
     )
 
 
-class CompleteForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class CompleteForm(Form):
     no_shows = CheckboxesField("没来的人（不勾表示都到了）", choices=[], coerce=int)
 
 
-class RatingForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class RatingForm(Form):
     score = RadioField(
         "评分",
         choices=[SelectChoice(str(n), f"{n} 分") for n in range(1, 6)],

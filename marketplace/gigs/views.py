@@ -380,7 +380,7 @@ def _post(session: Session, user: User, form: RequestForm, desk: bool) -> GigReq
             description=form.description.data or "",
             starts_at=starts_at,
             ends_at=_utc(form.work_date.data, form.end_time.data),
-            pay_amount=float(form.pay_amount.data),
+            pay_amount=form.pay_amount.amount(),
             pay_unit=form.pay_unit.data,
             headcount=form.headcount.data,
             skills=list(form.skills.data or []),

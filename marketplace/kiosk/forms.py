@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from marketplace.formfields import Form
 from marketplace.gigs.forms import DeskRequestForm, WalkInWorkerForm
 from marketplace.kiosk.services import SHIFTS
 
 
-class EnrollForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class EnrollForm(Form):
     token = StringField(
         "终端口令",
         validators=[DataRequired("请输入终端口令"), Length(max=40)],
@@ -25,7 +25,7 @@ class EnrollForm(FlaskForm):  # type: ignore[misc]  # untyped base
     )
 
 
-class DeviceForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class DeviceForm(Form):
     name = StringField(
         "终端名称",
         validators=[DataRequired("请填写终端名称"), Length(max=80)],

@@ -57,7 +57,18 @@ COOKIE_SALT = "kiosk-device"
 # browsers cap cookie lifetimes at 400 days; staff re-enrol a terminal after that
 COOKIE_DAYS = 400
 # where a kiosk terminal may not go (staff, employer and desk pages), however it got the link
-BLOCKED_PREFIXES = ("/staff", "/employer", "/gigs/desk", "/api/v1/employer", "/kiosk/devices")
+# nobody signs in on a shared terminal: its pages are for browsing and the kiosk's own forms
+BLOCKED_PREFIXES = (
+    "/staff",
+    "/employer",
+    "/gigs/desk",
+    "/api/v1/employer",
+    "/kiosk/devices",
+    "/login",
+    "/signup",
+    "/profile",
+    "/me",
+)
 # kiosk endpoints that need no enrolled device
 OPEN_ENDPOINTS = {"kiosk.enroll", "kiosk.ping", "kiosk.devices", "kiosk.deactivate"}
 # picture for each skill tag (emoji: no image requests); tags without one get a tool
@@ -124,7 +135,8 @@ def _device() -> KioskDevice:
 
 @bp.before_app_request
 def _keep_kiosks_out_of_staff_pages() -> Response | None:
-    """A terminal with a device cookie gets a friendly 403 on staff and employer pages."""
+    """A terminal with a device cookie gets a friendly 403 on staff, employer and sign-in
+    pages: what a seeker does there stays in no session on the shared screen."""
     path = request.path
     if not any(path == p or path.startswith(p + "/") for p in BLOCKED_PREFIXES):
         return None
@@ -492,7 +504,7 @@ def new_request() -> Response | str:
                 description=form.description.data or "",
                 starts_at=_utc(form.work_date.data, form.start_time.data),
                 ends_at=_utc(form.work_date.data, form.end_time.data),
-                pay_amount=float(form.pay_amount.data),
+                pay_amount=form.pay_amount.amount(),
                 pay_unit=form.pay_unit.data,
                 headcount=form.headcount.data,
                 skills=list(form.skills.data or []),

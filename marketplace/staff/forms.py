@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.employers.models import KeyCategory
-from marketplace.formfields import stripped
+from marketplace.formfields import Form, stripped
 from marketplace.staff.review import MAX_REASON_LENGTH
 
 KEY_CATEGORY_LABELS = {
@@ -36,14 +35,14 @@ def read_stamp(raw: str | None) -> datetime | None:
         return None
 
 
-class ConfirmForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class ConfirmForm(Form):
     """A decision that needs nothing but the button (and the CSRF token)."""
 
     submitted = HiddenField()  # review forms: which version of the posting was read
     submit = SubmitField("确认")
 
 
-class ReasonForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class ReasonForm(Form):
     """A decision the other side must understand: the reason is required.
 
     Built with a prefix ("reject", "changes") so that two can share a page.
@@ -61,7 +60,7 @@ class ReasonForm(FlaskForm):  # type: ignore[misc]  # untyped base
     submit = SubmitField("提交")
 
 
-class KeyEnterpriseForm(FlaskForm):  # type: ignore[misc]  # untyped base
+class KeyEnterpriseForm(Form):
     category = SelectField(
         "重点企业类别",
         choices=[SelectChoice("", "不是重点企业")]

@@ -106,7 +106,10 @@ def test_home_page_is_in_chinese(client: Any) -> None:
 def test_unknown_page_is_a_chinese_404_or_json_by_accept_header(client: Any) -> None:
     html = client.get("/no-such-page")
     assert html.status_code == 404
-    assert "回到首页" in html.get_data(as_text=True)
+    page = html.get_data(as_text=True)
+    assert "回到首页" in page
+    assert "页面不存在" in page
+    assert "The requested URL" not in page
     as_json = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert as_json.status_code == 404
     assert as_json.get_json()["error"]["code"] == "not_found"
@@ -129,3 +132,16 @@ def test_popular_categories_are_titles_that_have_postings(app: Flask) -> None:
     page = app.test_client().get("/").get_data(as_text=True)
     assert page.index("扇贝分拣工</a>") < page.index("船舶电焊工</a>")
     assert "未发布的职位" not in page
+
+
+def test_a_server_error_page_is_in_chinese(app: Flask) -> None:
+    @app.route("/boom")
+    def boom() -> str:
+        raise RuntimeError("a bug")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "服务器出错了" in page
+    assert "internal" not in page

@@ -181,3 +181,18 @@ def test_user_text_is_escaped_on_the_profile(client: FlaskClient) -> None:
     page = client.get("/profile").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_pay_that_is_not_a_number_is_refused_on_the_profile(
+    client: FlaskClient, session: Session
+) -> None:
+    client.post("/signup/seeker", data=SEEKER)
+    for amount in ("nan", "-inf"):
+        response = client.post(
+            "/profile",
+            data={"pay_min": amount, "pay_max": "7000", "pay_unit": "month"},
+        )
+        assert response.status_code == 200, amount  # the form again, with its errors
+        assert "请输入数字金额" in response.get_data(as_text=True)
+    profile = session.scalars(select(SeekerProfile)).one()
+    assert profile.expected_pay_min is None

@@ -136,6 +136,12 @@ def test_a_review_finding_saves_the_posting_for_staff_and_says_why(
         ({"pay_min": "500", "pay_max": "900000", "pay_unit": "day"}, "薪资超出合理范围"),
         ({"title": ""}, "请填写职位名称"),
         ({"headcount": "0"}, "招聘人数应为"),
+        # Decimal reads these as numbers; they once reached the range check and gave a 500
+        ({"pay_min": "nan"}, "请输入数字金额"),
+        ({"pay_max": "Infinity"}, "请输入数字金额"),
+        # WTForms' own messages, in Chinese
+        ({"headcount": "十"}, "不是有效的整数"),
+        ({"pay_min": "五千"}, "不是有效的小数"),
     ],
 )
 def test_bad_input_is_refused_in_chinese_and_nothing_is_saved(

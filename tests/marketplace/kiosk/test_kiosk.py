@@ -148,7 +148,9 @@ def test_a_seeker_cannot_reach_the_device_pages(app: Flask, session: Session) ->
 # ---- what a terminal may reach -----------------------------------------------------------------
 
 
-def test_a_kiosk_gets_a_friendly_403_on_staff_and_employer_pages(kiosk: FlaskClient) -> None:
+def test_a_kiosk_gets_a_friendly_403_on_staff_employer_and_sign_in_pages(
+    kiosk: FlaskClient,
+) -> None:
     for path in (
         "/staff/",
         "/staff/dashboard/",
@@ -158,11 +160,27 @@ def test_a_kiosk_gets_a_friendly_403_on_staff_and_employer_pages(kiosk: FlaskCli
         "/gigs/desk/workers/new",
         "/api/v1/employer/jobs",
         "/kiosk/devices",
+        # nobody signs in on a shared terminal
+        "/login",
+        "/signup/seeker",
+        "/profile",
+        "/me/applications",
     ):
         response = kiosk.get(path)
         assert response.status_code == 403, path
         assert "不能在自助终端上打开" in response.get_data(as_text=True)
     assert kiosk.get("/").status_code == 200  # the public site is fine
+
+
+def test_a_missing_kiosk_page_keeps_the_kiosk_frame_without_a_sign_in_link(
+    kiosk: FlaskClient,
+) -> None:
+    response = kiosk.get("/kiosk/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "页面不存在" in page
+    assert 'class="kiosk' in page
+    assert "登录" not in page
 
 
 def test_every_kiosk_response_is_no_store(kiosk: FlaskClient) -> None:
