@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -51,8 +52,11 @@ class InactiveAccount(DomainError):
 
 
 def normalize_phone(raw: str) -> str:
-    """Digits only, without a +86 / 0086 country prefix: '+86 139-1234-5678' → '13912345678'."""
-    digits = re.sub(r"\D", "", raw)
+    """Digits only, without a +86 / 0086 country prefix: '+86 139-1234-5678' → '13912345678'.
+
+    Full-width digits (１３９…, as Chinese input methods type them) become ASCII first.
+    """
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", raw))
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             return digits[len(prefix) :]

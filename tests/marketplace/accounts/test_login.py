@@ -29,6 +29,12 @@ def test_a_seeker_logs_in_by_phone(client: FlaskClient, session: Session) -> Non
     assert "退出" in page
 
 
+def test_a_phone_typed_in_full_width_digits_logs_in(client: FlaskClient, session: Session) -> None:
+    factories.user(session, phone="13912345678", username="haiyan", display_name="王海燕")
+    session.commit()
+    assert log_in(client, "１３９１２３４５６７８", PASSWORD).status_code == 302
+
+
 def test_staff_log_in_by_username(client: FlaskClient, session: Session) -> None:
     factories.user(session, Role.STAFF, username="staff", phone=None, display_name="人社局")
     session.commit()

@@ -21,7 +21,14 @@ def test_a_short_number_is_masked_whole() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["139 1234 5678", "139-1234-5678", "+86 139 1234 5678", "0086 13912345678"]
+    "raw",
+    [
+        "139 1234 5678",
+        "139-1234-5678",
+        "+86 139 1234 5678",
+        "0086 13912345678",
+        "１３９ １２３４ ５６７８",  # full width, as a Chinese input method types it
+    ],
 )
 def test_phones_are_stored_as_eleven_digits(raw: str) -> None:
     assert normalize_phone(raw) == "13912345678"
