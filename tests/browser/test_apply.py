@@ -21,6 +21,7 @@ def test_seeker_opens_a_job_from_the_results_signs_in_and_applies(phone_page: Pa
     box.fill("保洁")
     box.press("Enter")
     facets = page.get_by_role("complementary", name="筛选")
+    facets.get_by_text("筛选条件").click()  # folded on a phone
     facets.get_by_role("link", name=re.compile(r"^零工 \(\d+\)$")).click()
     expect(page).to_have_url(re.compile(r"kind=odd_job"))
 

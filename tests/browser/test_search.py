@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.harness import screenshot
+from tests.browser.harness import screenshot, viewport_name
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,13 @@ def test_seeker_searches_from_the_home_page_and_narrows_by_kind(page: Page) -> N
 
     facets = page.get_by_role("complementary", name="筛选")
     odd_jobs = facets.get_by_role("link", name=re.compile(r"^零工 \(\d+\)$"))
+    if viewport_name(page) == "phone":
+        # the jobs come first: the filters are folded under 筛选条件 until asked for
+        box_of_first = results.first.bounding_box()
+        assert box_of_first is not None
+        assert box_of_first["y"] < 844
+        expect(odd_jobs).to_be_hidden()
+        facets.get_by_text("筛选条件").click()
     label = odd_jobs.inner_text()
     expected = int(label[label.index("(") + 1 : label.index(")")])
     assert 0 < expected < total
