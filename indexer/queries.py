@@ -95,6 +95,15 @@ class SearchQuery:
         roles = tuple(self.terms[i] for i in sorted(set(self.roles)) if i < len(self.terms))
         return roles if 0 < len(roles) < len(self.terms) else ()
 
+    def word_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The groups a posting must hold one of to match at all: all but the places.
+
+        A place is where the job is, not what it is: with 叉车司机 威海, a guide's posting
+        that names 威海 is no answer. A query of places alone searches for them.
+        """
+        words = tuple(group for i, group in enumerate(self.terms) if i not in self.places)
+        return words or self.terms
+
     def required_terms(self) -> tuple[tuple[str, ...], ...]:
         """The groups a posting needs for the every-word tier: all but the place words and
         the compounds whose parts stand for them (`every_word`)."""

@@ -405,7 +405,12 @@ def _text_query(query: SearchQuery) -> dict[str, Any] | None:
     excluded = [_group(query.exclude)] if query.exclude else []
     if query.match == "all":
         return {"bool": {"must": groups, "must_not": excluded}}
-    return {"bool": {"should": groups, "minimum_should_match": 1, "must_not": excluded}}
+    text: dict[str, Any] = {"should": groups, "minimum_should_match": 1, "must_not": excluded}
+    if query.places and len(query.word_terms()) < len(query.terms):
+        # a place word alone does not match (SearchQuery.word_terms); it still scores
+        words = [_group(group) for group in query.word_terms()]
+        text["filter"] = [{"bool": {"should": words, "minimum_should_match": 1}}]
+    return {"bool": text}
 
 
 def relevance_tiers(query: SearchQuery, *, many: bool) -> list[dict[str, Any]]:

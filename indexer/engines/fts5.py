@@ -391,9 +391,12 @@ _ORDER: dict[Sort, str] = {
 
 
 def _match_expression(query: SearchQuery) -> str | None:
+    """The postings the query matches (a place word alone does not: `word_terms`)."""
     if not any(query.terms):
         return None
-    return expression(query.terms, query.match, query.exclude)
+    if query.match == "all":
+        return expression(query.terms, "all", query.exclude)
+    return expression(query.word_terms(), "any", query.exclude)
 
 
 def _distance_sql(query: SearchQuery) -> tuple[str, list[Any]]:

@@ -130,7 +130,9 @@ def plan(
 
     if query.match == "all" or len(query.terms) == 1:
         return [every(query.terms, expression(query.terms, "all", query.exclude))]
-    anything = expression(query.terms, "any", query.exclude)
+    required = query.required_terms()
+    # any word but the places; a place the text names scores too (once)
+    anything = _with_places(query, required, expression(query.word_terms(), "any", ()))
     roles = query.role_terms()
     role = expression(roles, "any", ()) if roles else ""
     cap = ALL_WORDS_FIRST_ABOVE
@@ -138,15 +140,15 @@ def plan(
         if not roles:
             return [Tier(anything)]
         return [Tier(f"({anything}) AND ({role})"), Tier(f"({anything}) NOT ({role})")]
-    required = query.required_terms()
     every_word = _every_word(query)
     tiers = [every(required, _with_places(query, required, every_word))]
     rest = f"({anything}) NOT ({every_word})"
     if roles:
         tiers.append(Tier(f"({rest}) AND ({role})", bounded=size(roles) > SCORE_BUDGET, title=role))
         rest = f"({rest}) NOT ({role})"
-    any_word = expression(query.terms, "any", ())
-    tiers.append(Tier(rest, bounded=size(query.terms) > SCORE_BUDGET, title=any_word))
+    words = query.word_terms()
+    any_word = expression(words, "any", ())
+    tiers.append(Tier(rest, bounded=size(words) > SCORE_BUDGET, title=any_word))
     return tiers
 
 

@@ -535,6 +535,32 @@ def test_a_named_place_need_not_be_in_the_text_of_the_postings_with_every_word(
     assert plain.index(2) < plain.index(3)
 
 
+@pytest.mark.parametrize("many", [False, True], ids=["one order", "tiers"])
+def test_a_posting_that_holds_only_the_place_word_is_no_match(
+    engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch, many: bool
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "叉车司机", city="威海市", description="威海 港区 仓库"),
+        job(2, "叉车司机", city="烟台市"),
+        # names 威海 many times, no other word of the query
+        job(3, "导游", city="威海市", description="威海 威海 刘公岛 讲解"),
+        *(job(n, "厨师", description="中餐 炒锅") for n in range(10, 30)),
+    )
+    if many:  # two matches count as many here
+        for module in (fts5_ranking, elasticsearch_engine):
+            monkeypatch.setattr(module, "ALL_WORDS_FIRST_ABOVE", 1)
+    query = read_query(words(tokenizer, "叉车司机 威海"), Places.of(["威海市", "烟台市"], {}))
+
+    result = engine.search(replace(query, facets=True))
+
+    assert ids(result) == [1, 2]
+    assert result.total == 2
+    # a query of the place alone still finds it
+    assert 3 in ids(engine.search(read_query(words(tokenizer, "威海"), Places.of(["威海市"], {}))))
+
+
 def test_a_posting_with_the_parts_of_a_compound_has_every_word(
     engine: SearchEngine, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
