@@ -15,6 +15,8 @@ DEFAULT_MIN_COUNT = 30
 ALL_OCCUPATIONS = "全部职业"
 ALL_DISTRICTS = "全部区县"
 NO_OCCUPATION = "未归类"
+# after a 中类's name when some of its 小类 are shown on their own rows
+OTHERS = "（其他）"
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -70,6 +72,16 @@ class WageCell:
     @property
     def suppressed(self) -> bool:
         return self.median is None
+
+    @property
+    def label(self) -> str:
+        """The occupation with its code, 焊工（6-18-02-04）; the code alone when it has no name."""
+        code = self.occupation_code
+        if not code or self.occupation == code:
+            return self.occupation
+        if self.occupation.endswith(OTHERS):
+            return f"{self.occupation.removesuffix(OTHERS)}（其他，{code}）"
+        return f"{self.occupation}（{code}）"
 
 
 @dataclass
@@ -145,7 +157,7 @@ def occupation_groups(
     # a 中类 row beside some of its own 小类 rows holds only the rest of it: say so
     split = {middle_code(group) for group, _ in groups.values() if group != middle_code(group)}
     return {
-        code: (group, f"{name}（其他）" if group in split else name)
+        code: (group, f"{name}{OTHERS}" if group in split else name)
         for code, (group, name) in groups.items()
     }
 

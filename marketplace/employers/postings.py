@@ -19,7 +19,7 @@ from marketplace.database import utcnow
 from marketplace.employers.models import Employer, Verification
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.jobs.checks import Finding, PostingDraft, Severity, check_posting
-from marketplace.jobs.models import Job, JobKind, JobStatus
+from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
 from marketplace.jobs.pay_reference import reference_for
 from marketplace.jobs.services import TRANSITIONS, change_status, set_pay
 from marketplace.places.models import Place, PlaceLevel
@@ -44,6 +44,8 @@ MAX_TAGS = 30
 # the statuses an employer may still edit (a rejected posting is final: post a new one)
 EDITABLE = frozenset(JobStatus) - {JobStatus.REJECTED}
 REPOSTABLE = frozenset({JobStatus.CLOSED, JobStatus.FILLED, JobStatus.EXPIRED})
+# the statuses staff put a posting in with a reason written for the employer (staff.review)
+STAFF_DECIDED = frozenset({JobStatus.CHANGES_REQUESTED, JobStatus.REJECTED})
 
 
 @dataclass
@@ -368,11 +370,37 @@ def own_job(session: Session, employer: Employer, job_id: int) -> Job:
     return job
 
 
+def staff_reasons(session: Session, employer: Employer, job: Job | None = None) -> dict[int, str]:
+    """Why staff sent back (需修改) or refused each of `employer`'s postings now in that state.
+
+    The reason is that of the latest change into the posting's current status: an earlier
+    request already answered by a resubmit is not shown. `job` narrows it to one posting.
+    """
+    query = (
+        select(JobStatusEvent.job_id, JobStatusEvent.reason)
+        .join(Job, Job.id == JobStatusEvent.job_id)
+        .where(
+            Job.employer_id == employer.id,
+            Job.status.in_(STAFF_DECIDED),
+            JobStatusEvent.to_status == Job.status,
+        )
+        # ids, not times: an import or the demo may back-date `at`
+        .order_by(JobStatusEvent.id)
+    )
+    if job is not None:
+        query = query.where(Job.id == job.id)
+    latest: dict[int, str | None] = {}
+    for job_id, reason in session.execute(query):
+        latest[job_id] = reason
+    return {job_id: reason for job_id, reason in latest.items() if reason}
+
+
 @dataclass
 class JobRow:
     job: Job
     applicants: int
     new_applicants: int  # not yet opened by the employer
+    staff_reason: str | None = None  # why staff sent it back or refused it (staff_reasons)
 
 
 # the order of the dashboard's groups: what needs attention first
@@ -403,6 +431,7 @@ def dashboard(session: Session, employer: Employer) -> list[tuple[JobStatus, lis
             .group_by(Application.job_id)
         )
     }
+    reasons = staff_reasons(session, employer)
     groups: dict[JobStatus, list[JobRow]] = {status: [] for status in DASHBOARD_ORDER}
     for job in session.scalars(
         select(Job)
@@ -410,5 +439,6 @@ def dashboard(session: Session, employer: Employer) -> list[tuple[JobStatus, lis
         .order_by(Job.updated_at.desc(), Job.id.desc())
     ):
         total, new = counts.get(job.id, (0, 0))
-        groups.setdefault(JobStatus(job.status), []).append(JobRow(job, total, int(new)))
+        row = JobRow(job, total, int(new), reasons.get(job.id))
+        groups.setdefault(JobStatus(job.status), []).append(row)
     return [(status, rows) for status, rows in groups.items() if rows]

@@ -61,6 +61,10 @@ VERIFICATION_BANNERS = {
         "单位信息未通过核验，发布的职位需等待工作人员审核。请联系就业服务机构（12333）了解原因。",
     ),
 }
+# the refused banner when staff wrote down why (employers.verification_note)
+REFUSED_WITH_REASON = (
+    "单位信息未通过核验，发布的职位需等待工作人员审核。如有疑问请联系就业服务机构（12333）。"
+)
 EXPERIENCE_NONE = "不限"
 # form fields a finding can point at; the pay findings go beside the pay fields
 FINDING_FIELDS = {
@@ -205,10 +209,15 @@ def _job_form_page(employer: Employer, job: Job | None) -> Response | str | tupl
             return redirect(url_for("employer.dashboard"))
     elif form.errors:
         status = 422
+    # what staff asked to change stays at the top until the posting is resubmitted
+    staff_reason = (
+        postings.staff_reasons(session, employer, job).get(job.id) if job is not None else None
+    )
     return render_template(
         "employers/job_form.html",
         form=form,
         job=job,
+        staff_reason=staff_reason,
         findings=findings,
         has_counties=bool(form.county.choices),
         status_labels=JOB_STATUS_LABELS,
@@ -223,12 +232,16 @@ def dashboard() -> str:
     label, meaning = VERIFICATION_BANNERS.get(
         Verification(employer.verification), VERIFICATION_BANNERS[Verification.UNVERIFIED]
     )
+    refusal = None
+    if employer.verification == Verification.REJECTED and employer.verification_note:
+        meaning, refusal = REFUSED_WITH_REASON, employer.verification_note
     return render_template(
         "employers/dashboard.html",
         employer=employer,
         groups=groups,
         verification_label=label,
         verification_meaning=meaning,
+        verification_refusal=refusal,
         status_labels=JOB_STATUS_LABELS,
         kind_labels=KIND_LABELS,
         editable=postings.EDITABLE,

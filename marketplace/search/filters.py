@@ -183,15 +183,26 @@ def read_filters(
     return SearchFilters(query=query, args=kept, chips=chips, sorts=sorts)
 
 
+def stored_code(code: str) -> str:
+    """A code or code prefix as the classification stores it: 6-18 → 6-18-00-00."""
+    parts = code.split("-")
+    return "-".join([*parts, *["00"] * (4 - len(parts))])
+
+
 def occupation_names(session: Session, codes: list[str]) -> dict[str, str]:
-    """Names of the occupation codes shown on the page (one query)."""
-    wanted = [code for code in dict.fromkeys(codes) if code]
+    """Names of the occupation codes shown on the page (one query), keyed as given.
+
+    The facet counts by 中类 prefix (6-18) while the classification stores every level in
+    full (6-18-00-00). A code it lacks gets no name: the page shows the code, not a guess.
+    """
+    wanted = {code: stored_code(code) for code in dict.fromkeys(codes) if code}
     if not wanted:
         return {}
     rows = session.execute(
-        select(Occupation.code, Occupation.name).where(Occupation.code.in_(wanted))
+        select(Occupation.code, Occupation.name).where(Occupation.code.in_(set(wanted.values())))
     )
-    return {code: name for code, name in rows}
+    names = {code: name for code, name in rows}
+    return {code: names[full] for code, full in wanted.items() if full in names}
 
 
 def _band_param(band: str) -> str | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from indexer.salary import Salary, SalaryUnit
 from marketplace.accounts.models import Role
 from marketplace.jobs.models import JobStatus
+from marketplace.occupations.models import Occupation
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace import factories
 from tests.marketplace.accounts import factories as accounts
@@ -148,6 +149,29 @@ def test_public_wage_page_needs_no_login_and_shows_no_employer(
     assert "威海测试水产食品有限公司" not in page
     assert "张三丰" not in page
     assert "staff-nav" not in page
+
+
+def test_wage_pages_name_each_occupation_group_and_keep_its_code(
+    app: Flask, staff_client: FlaskClient, session: Session
+) -> None:
+    app.config["WAGE_MIN_COUNT"] = 3
+    session.add_all(
+        [
+            Occupation(code="4-00-00-00", name="社会生产服务和生活服务人员", level=1),
+            Occupation(
+                code="4-07-00-00", name="租赁和商务服务人员", level=2, parent_code="4-00-00-00"
+            ),
+            Occupation(
+                code="4-07-05-00", name="安全保护服务人员", level=3, parent_code="4-07-00-00"
+            ),
+        ]
+    )
+    _wage_postings(session, 3, "环翠区")
+    public = app.test_client().get("/staff/dashboard/wages/public").get_data(as_text=True)
+    staff = staff_client.get("/staff/dashboard/wages").get_data(as_text=True)
+    for page in (public, staff):
+        assert '<th scope="row">安全保护服务人员（4-07-05-00）</th>' in page
+        assert '<th scope="row">4-07-05-00</th>' not in page
 
 
 def test_wage_csv_lists_only_cells_that_pass_and_takes_a_city(

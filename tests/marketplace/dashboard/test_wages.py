@@ -118,3 +118,17 @@ def test_a_middle_group_beside_its_own_minor_groups_is_named_the_rest() -> None:
         "租赁和商务服务人员（其他）",
         "安全保护服务人员",
     ]
+
+
+def test_a_cell_is_labelled_with_its_name_and_code_or_the_code_alone() -> None:
+    guards = [Posting(5000.0, "环翠区", "4-07-05-01", "保安员") for _ in range(2)]
+    others = [Posting(4000.0, "环翠区", "4-07-02-01", "咨询员")]
+    welder = [Posting(6000.0, "环翠区", "6-18-02-04", "焊工")]
+    names = {"4-07-05-00": "安全保护服务人员", "4-07-00-00": "租赁和商务服务人员"}
+    table = wage_table(guards + others + welder, min_count=2, names=names)
+    assert [cell.label for cell in table.by_occupation] == [
+        "租赁和商务服务人员（其他，4-07-00-00）",
+        "安全保护服务人员（4-07-05-00）",
+        "6-18-00-00",  # no name in the classification: the code once, not twice
+    ]
+    assert {cell.label for cell in table.by_district} == {"全部职业"}

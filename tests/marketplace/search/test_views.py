@@ -18,7 +18,7 @@ from marketplace.jobs.services import change_status
 from marketplace.occupations.models import Occupation
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import get_search, rebuild_index
-from marketplace.search.filters import facet_groups, read_filters
+from marketplace.search.filters import facet_groups, occupation_names, read_filters
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace import factories
 from tests.marketplace.accounts import factories as account_factories
@@ -179,11 +179,43 @@ def test_facet_counts_follow_the_filters(app: Flask) -> None:
 def test_an_occupation_filter_shows_the_occupations_name(app: Flask) -> None:
     filtered_jobs(app)
     session = get_database(app).session()
-    session.add(Occupation(code="6-01", name="农副产品加工人员", level=2))
+    # stored in full, as `flask occupation import` stores every level
+    session.add(Occupation(code="6-01-00-00", name="农副产品加工人员", level=2))
     session.commit()
     session.close()
     page = app.test_client().get("/search?occ=6-01").get_data(as_text=True)
     assert "职业：农副产品加工人员" in page
+
+
+def test_the_occupation_facet_names_each_middle_group_and_keeps_unknown_codes(
+    app: Flask,
+) -> None:
+    filtered_jobs(app)  # one posting under 6-01, one under 3-01
+    session = get_database(app).session()
+    session.add(Occupation(code="6-01-00-00", name="农副产品加工人员", level=2))
+    session.commit()
+    session.close()
+    page = app.test_client().get("/search").get_data(as_text=True)
+    assert '<a href="/search?occ=6-01">农副产品加工人员 (1)</a>' in page
+    # no 中类 row for 3-01: the code, not a guessed name
+    assert '<a href="/search?occ=3-01">3-01 (1)</a>' in page
+
+
+def test_occupation_names_find_prefixes_and_full_codes_alike(session: Session) -> None:
+    session.add_all(
+        [
+            Occupation(code="6-00-00-00", name="生产制造及有关人员", level=1),
+            Occupation(code="6-18-00-00", name="机械制造基础加工人员", level=2),
+            Occupation(code="6-18-02-04", name="焊工", level=4),
+        ]
+    )
+    session.flush()
+    codes = ["6-18", "6-18-02-04", "6", "6-31", "6-18", ""]
+    assert occupation_names(session, codes) == {
+        "6-18": "机械制造基础加工人员",
+        "6-18-02-04": "焊工",
+        "6": "生产制造及有关人员",
+    }
 
 
 def test_bad_filter_values_are_ignored(app: Flask) -> None:
