@@ -5,6 +5,8 @@ Errors are the domain errors of `marketplace.errors`, rendered there as {"error"
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,7 +83,18 @@ def number(body: dict[str, Any], name: str, *, required: bool = False) -> float 
     # bool is an int in Python, but true is not a number in JSON
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadInput(name, "须为数字")
+    # Python's JSON reader takes NaN and Infinity, which no real amount is
+    if not math.isfinite(value):
+        raise BadInput(name, "须为有限的数字")
     return float(value)
+
+
+def only_fields(body: dict[str, Any], names: Iterable[str]) -> None:
+    """BadInput naming the first field the endpoint does not know (a misspelt pay_min, say,
+    must not quietly post a job as 薪资面议)."""
+    unknown = sorted(set(body) - set(names))
+    if unknown:
+        raise BadInput(unknown[0], "不是可用的字段")
 
 
 def integer(body: dict[str, Any], name: str, *, required: bool = False) -> int | None:

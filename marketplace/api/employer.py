@@ -13,12 +13,14 @@ from marketplace.api.access import (
     integer,
     json_body,
     number,
+    only_fields,
     required_user,
     text,
     text_list,
     utc_text,
 )
 from marketplace.api.jobs import job_summary
+from marketplace.api.openapi import SCHEMAS
 from marketplace.database import db_session
 from marketplace.employers import postings
 from marketplace.jobs.models import Job, JobKind
@@ -36,7 +38,12 @@ def _posting_json(job: Job, applicants: int = 0, new_applicants: int = 0) -> dic
     }
 
 
+# the fields a posting may carry: those the OpenAPI document lists, so the two never drift
+JOB_FIELDS = tuple(SCHEMAS["NewPosting"]["properties"])
+
+
 def _job_input(body: dict[str, Any]) -> postings.JobInput:
+    only_fields(body, JOB_FIELDS)
     kind = text(body, "kind", limit=10) or JobKind.FULL_TIME
     if kind not in set(JobKind):
         raise BadInput("kind", f"须为 {' / '.join(JobKind)} 之一")

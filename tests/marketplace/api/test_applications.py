@@ -161,6 +161,19 @@ def test_posting_refusals_name_the_problem(session: Session, new_api: NewApi) ->
     negative = api.post(f"{PREFIX}/employer/jobs", json={"title": "普工", "pay_min": -1})
     assert negative.status_code == 400
     assert negative.get_json()["error"]["message"] == "薪资必须大于 0"
+    # a misspelt or unknown field is named, never dropped (the job would post as 薪资面议)
+    misspelt = api.post(f"{PREFIX}/employer/jobs", json={"title": "普工", "salary_min": 5000})
+    assert misspelt.status_code == 422
+    assert misspelt.get_json()["error"]["message"] == "salary_min：不是可用的字段"
+    # Python's JSON reader takes NaN; no amount is NaN
+    not_a_number = api.post(
+        f"{PREFIX}/employer/jobs",
+        data='{"title": "普工", "pay_min": NaN}',
+        content_type="application/json",
+    )
+    assert not_a_number.status_code == 422
+    assert not_a_number.get_json()["error"]["message"] == "pay_min：须为有限的数字"
+    assert api.get(f"{PREFIX}/employer/jobs").get_json()["jobs"] == []
 
     seeker = _signed_in(new_api, _seeker(session))
     assert seeker.get(f"{PREFIX}/employer/jobs").status_code == 403
