@@ -410,6 +410,11 @@ class DemoBuilder:
             "created_at": self.now - timedelta(days=rng.uniform(1, 60)),
         }
         values.update(fields)
+        chosen = fields.get("home_town_code")
+        if isinstance(chosen, str) and chosen != town:
+            # home is the town given, not the one drawn (the demo seeker was 80 km off); its
+            # own point, so that the other seekers' draws stay as they were
+            values["lng"], values["lat"], _ = weihai.town_point(chosen)
         profile = SeekerProfile(**values)
         self.session.add(profile)
         self.seekers.append(profile)
