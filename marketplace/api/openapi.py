@@ -11,6 +11,7 @@ from indexer.queries import Sort
 from indexer.salary import SalaryUnit
 from marketplace.accounts.models import Role
 from marketplace.gigs.models import SKILLS, OfferStatus, PayUnit, RequestStatus
+from marketplace.gigs.services import MAX_DAYS_AHEAD, MAX_HOURS, PAY_BOUNDS
 from marketplace.jobs.models import JobKind, JobStatus
 from marketplace.places.models import Datum
 from marketplace.seekers.models import ApplicationStatus
@@ -174,9 +175,22 @@ SCHEMAS: dict[str, Schema] = {
         ["title", "starts_at", "ends_at", "pay_amount", "pay_unit", "headcount"],
         _object(
             title={"type": "string", "maxLength": 120},
-            starts_at={"type": "string", "format": "date-time", "description": "须带时区"},
-            ends_at={"type": "string", "format": "date-time"},
-            pay_amount={"type": "number", "exclusiveMinimum": 0},
+            starts_at={
+                "type": "string",
+                "format": "date-time",
+                "description": f"须带时区; later than now, at most {MAX_DAYS_AHEAD} days ahead",
+            },
+            ends_at={
+                "type": "string",
+                "format": "date-time",
+                "description": f"after starts_at, at most {MAX_HOURS} hours after it",
+            },
+            pay_amount={
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "元 per pay_unit, within bounds per unit (400 outside): "
+                + "; ".join(f"{unit} {low:g}–{high:g}" for unit, (low, high) in PAY_BOUNDS.items()),
+            },
             pay_unit={"type": "string", "enum": list(PayUnit)},
             headcount={"type": "integer", "minimum": 1, "maximum": 200},
             skills={"type": "array", "items": {"type": "string", "enum": list(SKILLS)}},

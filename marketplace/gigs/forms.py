@@ -30,9 +30,11 @@ from wtforms.validators import (
 )
 
 from marketplace.accounts.forms import CheckboxesField
+from marketplace.database import utcnow
 from marketplace.formfields import AmountField, Form, mobile_number, phone_digits, stripped
 from marketplace.gigs.models import SKILLS, PayUnit
-from marketplace.gigs.services import MAX_HEADCOUNT
+from marketplace.gigs.services import MAX_HEADCOUNT, day_problem, pay_problem
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.places.weihai import CITY_CODE
 
@@ -172,10 +174,7 @@ class RequestForm(Form):
     pay_amount = AmountField(
         "工钱",
         places=None,
-        validators=[
-            InputRequired("请填写工钱"),
-            NumberRange(min=1, max=100_000, message="请输入合理的金额"),
-        ],
+        validators=[InputRequired("请填写工钱")],  # the range depends on the unit: below
     )
     pay_unit = SelectField(
         "工钱单位",
@@ -196,6 +195,19 @@ class RequestForm(Form):
         start = self.start_time.data
         if start is not None and field.data is not None and field.data <= start:
             raise ValidationError("结束时间须晚于开始时间（当天内）")
+
+    def validate_work_date(self, field: Field) -> None:
+        today = (utcnow() + LOCAL_OFFSET).date()
+        problem = day_problem(field.data, today) if field.data is not None else None
+        if problem is not None:
+            raise ValidationError(problem)
+
+    def validate_pay_amount(self, field: Field) -> None:
+        if field.data is None or self.pay_unit.data not in set(PayUnit):
+            return  # no amount, or a unit that its own field refuses
+        problem = pay_problem(float(field.data), self.pay_unit.data)
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class DeskRequestForm(RequestForm):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 import redis
 from sqlalchemy import select
@@ -30,6 +30,8 @@ from marketplace.gigs.models import (
 from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, withdraw
 from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
+from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Datum, Place, PlaceLevel
 from marketplace.seekers.models import SeekerProfile
 
@@ -42,12 +44,14 @@ __all__ = [
     "accept_offer",
     "cancel_request",
     "complete",
+    "day_problem",
     "decline_offer",
     "dispatch",
     "ensure_queue",
     "expire_offers",
     "masked_phone",
     "pause_worker",
+    "pay_problem",
     "post_request",
     "rate",
     "rebuild_queue",
@@ -58,6 +62,22 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_HEADCOUNT = 200
+# What a request may offer per unit. A request is published at once (no staff review), so pay
+# outside these is refused: by the hour not below Shandong's minimum for part-time work; by the
+# day not below 50 元 (three hours at that minimum is 54 元, so less is a typo, not a wage). No
+# odd job here pays above 2,000 元 a day (where the posting checks send a day rate to review),
+# 300 元 an hour or 2,000 元 a piece; more is an extra zero or two.
+PAY_BOUNDS: dict[PayUnit, tuple[float, float]] = {
+    PayUnit.DAY: (50, 2_000),
+    PayUnit.HOUR: (MINIMUM_WAGE_HOURLY, 300),
+    PayUnit.PIECE: (0.1, 2_000),  # 剥虾、摘果 are paid a few jiao a jin
+}
+UNIT_NAMES = {PayUnit.DAY: "天", PayUnit.HOUR: "小时", PayUnit.PIECE: "件"}
+# How far ahead a request may be posted: as long as a job posting lives (JOB_TTL_DAYS); odd jobs
+# are found days ahead, and a year typed wrong (2099) lands far beyond this.
+MAX_DAYS_AHEAD = 60
+# a request is one stretch of work (the forms keep it within one day)
+MAX_HOURS = 24
 
 
 def masked_phone(phone: str | None) -> str | None:
@@ -104,6 +124,28 @@ def _pay(amount: float | None, unit: str | None, *, required: bool) -> None:
         raise ValidationError("报酬单位须为按天、按小时或按件")
     if amount is None or amount <= 0:
         raise ValidationError("报酬须大于零")
+
+
+def pay_problem(amount: float, unit: str) -> str | None:
+    """Why a request's pay is refused, in Chinese (None: within PAY_BOUNDS)."""
+    if unit not in set(PayUnit):
+        return "报酬单位须为按天、按小时或按件"
+    low, high = PAY_BOUNDS[PayUnit(unit)]
+    name = UNIT_NAMES[PayUnit(unit)]
+    if unit == PayUnit.HOUR and amount < low:
+        return f"按小时计的工钱不得低于山东省最低工资标准（非全日制每小时 {low:g} 元）"
+    if not low <= amount <= high:
+        return f"按{name}计的工钱须在 {low:g}–{high:,.0f} 元之间，请核实金额和单位"
+    return None
+
+
+def day_problem(day: date, today: date) -> str | None:
+    """Why a request's (Weihai local) day is refused, in Chinese (None: today to MAX_DAYS_AHEAD)."""
+    if day < today:
+        return "日期不能早于今天"
+    if day > today + timedelta(days=MAX_DAYS_AHEAD):
+        return f"日期最多提前 {MAX_DAYS_AHEAD} 天，请核实日期（年份）"
+    return None
 
 
 def _with(on_behalf_note: str | None, note: str | None) -> str | None:
@@ -302,11 +344,19 @@ def post_request(
         raise ValidationError("请填写工作内容")
     if ends_at <= starts_at:
         raise ValidationError("结束时间须晚于开始时间")
+    if ends_at - starts_at > timedelta(hours=MAX_HOURS):
+        raise ValidationError(f"一次用工不超过 {MAX_HOURS} 小时，多天的活请分天发布")
     if starts_at <= now:
         raise ValidationError("开工时间须晚于现在")
+    problem = day_problem((starts_at + LOCAL_OFFSET).date(), (now + LOCAL_OFFSET).date())
+    if problem is not None:
+        raise ValidationError(problem)
     if not 1 <= headcount <= MAX_HEADCOUNT:
         raise ValidationError(f"招工人数须在 1 到 {MAX_HEADCOUNT} 之间")
     _pay(pay_amount, pay_unit, required=True)
+    problem = pay_problem(pay_amount, pay_unit)
+    if problem is not None:
+        raise ValidationError(problem)
     tags = _skills(skills, required=False)
     point_lat, point_lng, point_datum = _point(session, place_code, lat, lng, datum)
     request = GigRequest(

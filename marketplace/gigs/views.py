@@ -48,7 +48,7 @@ from marketplace.gigs.models import (
     RequestStatus,
 )
 from marketplace.gigs.records import QUEUE_DOWN
-from marketplace.localtime import LOCAL_OFFSET
+from marketplace.localtime import LOCAL_OFFSET, day_and_time
 from marketplace.places.models import Place
 from marketplace.seekers.models import SeekerProfile
 
@@ -89,9 +89,14 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def local_time(moment: datetime | None, fmt: str = "%m月%d日 %H:%M") -> str:
-    """A naive-UTC timestamp as Weihai reads it."""
-    return "" if moment is None else (moment + LOCAL_OFFSET).strftime(fmt)
+def local_time(moment: datetime | None, fmt: str | None = None) -> str:
+    """A naive-UTC timestamp as Weihai reads it: the day (with the year when not this year) and
+    the time, or `fmt`."""
+    if moment is None:
+        return ""
+    if fmt is None:
+        return day_and_time(moment, utcnow())
+    return (moment + LOCAL_OFFSET).strftime(fmt)
 
 
 def pay_text(amount: float | None, unit: str | None) -> str:

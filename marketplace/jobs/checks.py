@@ -28,6 +28,10 @@ Severity choices (the law, and where these rules draw the line):
   typing job paid 日结 with nothing asked up front is a REVIEW warning (a common bait).
 - Pay far outside what similar postings in the city offer (below half the low percentile or over
   twice the high one) → REVIEW: it is either a typo (a day rate entered as monthly) or bait.
+- Pay that needs no reference to doubt → REVIEW: below Shandong's minimum wage (the lowest tier,
+  for postings in Shandong; monthly and yearly pay against the monthly standard, hourly pay
+  against the hourly one) or above what any job here pays by the unit. One pay finding at most:
+  the legal floor says more than the reference, and the reference more than a bare ceiling.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # e.g. "discrimination.gender", "fee.deposit", "scam.brushing", "pay.outlier"
+    code: str  # e.g. "discrimination.gender", "fee.deposit", "scam.brushing", "pay.outlier_low"
     severity: Severity
     field: str  # the form field it is about: "title", "description", "salary", ...
     words: tuple[str, ...]  # the words in the posting that triggered it (empty for pay)
@@ -593,6 +597,33 @@ PAY_MESSAGE = (
 PAY_LOW_FACTOR = 0.5
 PAY_HIGH_FACTOR = 2.0
 
+# 山东省最低工资标准 (2023年10月1日起): the lowest tier, so that no county is held to more than
+# its own standard; part-time work has the hourly one. Day and piece rates have no legal floor
+# of their own (a day's hours are not stated), so they are left to the reference.
+MINIMUM_WAGE_MONTHLY = 1800
+MINIMUM_WAGE_HOURLY = 18
+SHANDONG_CITIES = frozenset({
+    "济南市", "青岛市", "淄博市", "枣庄市", "东营市", "烟台市", "潍坊市", "济宁市",
+    "泰安市", "威海市", "日照市", "临沂市", "德州市", "聊城市", "滨州市", "菏泽市",
+})  # fmt: skip
+MINIMUM_WAGE_MESSAGE = (
+    "薪资 {pay} 低于山东省最低工资标准（最低一档每月 {monthly} 元、非全日制每小时 {hourly} 元），"
+    "请核实金额和计薪单位（是否把日薪、时薪填成了月薪）；底薪和试用期工资也不得低于此标准，"
+    "将转人工审核"
+)
+# Above these the least pay a posting promises is a typo or a lure ("月入5万") in Weihai, where
+# the average wage is under 10,000 元/月: about five times it by the month (a year counts by its
+# monthly equivalent), a day rate above a skilled tradesman's several hundred, an hourly rate
+# above the dearest tutor's. Review, not a refusal: PAY_CEILING (employers.postings) refuses.
+PAY_IMPLAUSIBLE_MONTHLY = 50_000
+PAY_IMPLAUSIBLE_DAILY = 2_000
+PAY_IMPLAUSIBLE_HOURLY = 150
+IMPLAUSIBLE_PAY_MESSAGE = (
+    "薪资 {pay} 元/{unit} 远高于本地同类工作的常见水平（超过 {limit} 元/{unit}），"
+    "请核实金额是否多写了0、计薪单位是否选错；将转人工审核"
+)
+UNIT_NAMES = {"month": "月", "year": "年", "day": "天", "hour": "小时", "piece": "件"}
+
 
 # -- matching --------------------------------------------------------------------------------
 
@@ -682,7 +713,7 @@ def _combo_findings(fields: dict[str, str]) -> Iterable[Finding]:
                 yield Finding(combo.code, combo.severity, name, tuple(words), combo.message)
 
 
-def _pay_findings(draft: PostingDraft, reference: PayRange | None) -> Iterable[Finding]:
+def _reference_findings(draft: PostingDraft, reference: PayRange | None) -> Iterable[Finding]:
     if reference is None:
         return
     low_pay = draft.monthly_min if draft.monthly_min is not None else draft.monthly_max
@@ -702,6 +733,80 @@ def _pay_findings(draft: PostingDraft, reference: PayRange | None) -> Iterable[F
         postings=reference.postings,
     )
     yield Finding(code, Severity.REVIEW, "salary", (), message)
+
+
+def _least(low: float | None, high: float | None) -> float | None:
+    """The least pay of a range, or its only bound."""
+    return low if low is not None else high
+
+
+def _yuan(amount: float) -> str:
+    return f"{amount:,.2f}".rstrip("0").rstrip(".")
+
+
+def _below_minimum_wage(draft: PostingDraft) -> Finding | None:
+    """The least pay stated below Shandong's minimum wage (postings in Shandong or of no city)."""
+    if draft.city is not None and draft.city not in SHANDONG_CITIES:
+        return None
+    unit = draft.salary_unit
+    if unit in ("month", "year"):
+        pay, floor = _least(draft.monthly_min, draft.monthly_max), MINIMUM_WAGE_MONTHLY
+    elif unit == "hour":
+        pay, floor = _least(draft.salary_min, draft.salary_max), MINIMUM_WAGE_HOURLY
+    else:
+        return None
+    stated = _least(draft.salary_min, draft.salary_max)
+    if pay is None or stated is None or pay >= floor:
+        return None
+    pay_text = f"{_yuan(stated)} 元/{UNIT_NAMES[unit]}"
+    if unit == "year":
+        pay_text += f"（折合每月 {_yuan(round(pay))} 元）"
+    message = MINIMUM_WAGE_MESSAGE.format(
+        pay=pay_text,
+        monthly=_yuan(MINIMUM_WAGE_MONTHLY),
+        hourly=_yuan(MINIMUM_WAGE_HOURLY),
+    )
+    return Finding("pay.below_minimum_wage", Severity.REVIEW, "salary", (), message)
+
+
+def _implausibly_high(draft: PostingDraft) -> Finding | None:
+    """The least pay stated above what any job here pays by that unit."""
+    unit = draft.salary_unit
+    stated = _least(draft.salary_min, draft.salary_max)
+    if unit in ("month", "year"):
+        pay = _least(draft.monthly_min, draft.monthly_max)
+        # the limit is shown in the unit the employer chose: a year's worth for yearly pay
+        limit = PAY_IMPLAUSIBLE_MONTHLY * (12 if unit == "year" else 1)
+        over = pay is not None and pay > PAY_IMPLAUSIBLE_MONTHLY
+    elif unit == "day":
+        limit = PAY_IMPLAUSIBLE_DAILY
+        over = stated is not None and stated > limit
+    elif unit == "hour":
+        limit = PAY_IMPLAUSIBLE_HOURLY
+        over = stated is not None and stated > limit
+    else:
+        return None
+    if not over or stated is None or unit is None:
+        return None
+    message = IMPLAUSIBLE_PAY_MESSAGE.format(
+        pay=_yuan(stated), unit=UNIT_NAMES[unit], limit=_yuan(limit)
+    )
+    return Finding("pay.implausible_high", Severity.REVIEW, "salary", (), message)
+
+
+def _pay_findings(draft: PostingDraft, reference: PayRange | None) -> Iterable[Finding]:
+    """At most one pay finding: the legal floor, else the reference, else the bare ceiling."""
+    below = _below_minimum_wage(draft)
+    if below is not None:
+        yield below
+        return
+    compared = list(_reference_findings(draft, reference))
+    if compared:
+        yield from compared
+        return
+    high = _implausibly_high(draft)
+    if high is not None:
+        yield high
 
 
 FIELD_ORDER = {name: index for index, name in enumerate((*TEXT_FIELDS, "salary"))}

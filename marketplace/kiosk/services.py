@@ -28,6 +28,7 @@ from marketplace.gigs import permissions
 from marketplace.gigs.forms import PAY_UNIT_LABELS
 from marketplace.gigs.models import GigRequest, RequestStatus
 from marketplace.jobs.display import pay_in_words
+from marketplace.localtime import day_and_time
 from marketplace.places.models import Place, PlaceLevel, ServicePoint
 from marketplace.search.engine import SearchHolder
 from marketplace.search.services import search_jobs
@@ -200,7 +201,6 @@ def nearby_gigs(
         km = distance_km(point.lat, point.lng, gig.lat, gig.lng) if point else None
         if km is not None and km > NEARBY_KM:
             continue
-        local = gig.starts_at + timedelta(hours=8)  # Weihai time
         found.append(
             NearbyWork(
                 kind="gig",
@@ -209,7 +209,7 @@ def nearby_gigs(
                 who="零工" + ("（急招）" if gig.urgent else ""),
                 pay=gig_pay_words(gig),
                 distance_km=km,
-                when=local.strftime("%m月%d日 %H:%M 开工"),
+                when=day_and_time(gig.starts_at, now, " %H:%M 开工"),
             )
         )
     return found

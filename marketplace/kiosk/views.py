@@ -46,7 +46,7 @@ from marketplace.jobs.display import pay_in_words, place_words
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.kiosk import services
 from marketplace.kiosk.forms import DeviceForm, EnrollForm, KioskRequestForm, KioskWorkerForm
-from marketplace.localtime import LOCAL_OFFSET
+from marketplace.localtime import LOCAL_OFFSET, day_and_time
 from marketplace.places.models import Place, ServicePoint
 from marketplace.search.engine import get_search
 
@@ -332,7 +332,6 @@ def _gig_facts(gig: GigRequest) -> dict[str, Any]:
     where = _gig_place_words(gig.place_code)
     if gig.address:
         where = f"{where} {gig.address}".strip()
-    starts = gig.starts_at + LOCAL_OFFSET
     ends = gig.ends_at + LOCAL_OFFSET
     # the gig's own page is not public: the QR opens this kiosk screen (at any service point)
     url = url_for("kiosk.gig", request_id=gig.id, _external=True)
@@ -344,7 +343,7 @@ def _gig_facts(gig: GigRequest) -> dict[str, Any]:
         "pay": services.gig_pay_words(gig),
         "where": where or "地点未注明",
         "distance": services.distance_words(_km(gig.lat, gig.lng)),
-        "when": f"{starts:%m月%d日 %H:%M}–{ends:%H:%M}",
+        "when": f"{day_and_time(gig.starts_at, utcnow())}–{ends:%H:%M}",
         "headcount": gig.headcount,
         "text": gig.description or "",
         "url": url,

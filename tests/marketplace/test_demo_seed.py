@@ -279,7 +279,8 @@ def test_demo_logins_work_and_are_bound_where_they_belong(session: Session) -> N
     assert profile.desired_job
     # home is where the home town is ("距您 4.0 公里" must not measure from another county)
     assert profile.home_town_code is not None
-    assert profile.lng is not None and profile.lat is not None
+    assert profile.lng is not None
+    assert profile.lat is not None
     town_lng, town_lat, _ = weihai.town_point(profile.home_town_code)
     assert km(profile.lng, profile.lat, town_lng, town_lat) < 5
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from indexer.salary import Salary, SalaryUnit
+from indexer.salary import Salary, SalaryUnit, monthly_equivalent
 from marketplace.jobs.check_cli import check_file
 from marketplace.jobs.checks import (
     Finding,
@@ -270,8 +270,107 @@ def test_pay_far_outside_the_reference_goes_to_review(
         assert "40 个职位" in found[0].message
 
 
-def test_without_a_reference_pay_is_not_judged() -> None:
-    assert check_posting(PostingDraft(title="普工", monthly_min=100, monthly_max=200)) == []
+def test_without_a_reference_ordinary_pay_is_not_judged() -> None:
+    assert check_posting(stated_pay(4000, 6000, SalaryUnit.MONTH)) == []
+    assert check_posting(stated_pay(1800, None, SalaryUnit.MONTH)) == []
+    assert check_posting(stated_pay(18, 25, SalaryUnit.HOUR)) == []
+
+
+def stated_pay(
+    low: float | None, high: float | None, unit: SalaryUnit, city: str | None = "威海市"
+) -> PostingDraft:
+    """A draft with pay as postings.draft_of builds it (the monthly equivalent beside it)."""
+    return PostingDraft(
+        title="普工",
+        salary_min=low,
+        salary_max=high,
+        salary_unit=str(unit),
+        monthly_min=monthly_equivalent(low, unit),
+        monthly_max=monthly_equivalent(high, unit),
+        city=city,
+    )
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit", "shown"),
+    [
+        (1, 2, SalaryUnit.MONTH, "1 元/月"),
+        (100, 200, SalaryUnit.MONTH, "100 元/月"),
+        (1500, 3000, SalaryUnit.MONTH, "1,500 元/月"),  # a range may not start below it either
+        (None, 1700, SalaryUnit.MONTH, "1,700 元/月"),
+        (20_000, 21_000, SalaryUnit.YEAR, "20,000 元/年（折合每月 1,667 元）"),
+        (15, None, SalaryUnit.HOUR, "15 元/小时"),
+        (12.5, 20, SalaryUnit.HOUR, "12.5 元/小时"),
+    ],
+)
+def test_pay_below_the_minimum_wage_goes_to_review_without_a_reference(
+    low: float | None, high: float | None, unit: SalaryUnit, shown: str
+) -> None:
+    found = check_posting(stated_pay(low, high, unit))
+    assert [(f.code, f.severity, f.field, f.words) for f in found] == [
+        ("pay.below_minimum_wage", Severity.REVIEW, "salary", ())
+    ]
+    assert f"薪资 {shown} 低于山东省最低工资标准" in found[0].message
+    assert "每月 1,800 元" in found[0].message
+    assert "每小时 18 元" in found[0].message
+
+
+def test_day_and_piece_rates_have_no_minimum_wage_floor() -> None:
+    assert check_posting(stated_pay(1, 2, SalaryUnit.DAY)) == []
+    assert check_posting(stated_pay(0.5, 1, SalaryUnit.PIECE)) == []
+
+
+def test_the_shandong_minimum_wage_is_not_applied_to_other_provinces() -> None:
+    assert check_posting(stated_pay(1500, 3000, SalaryUnit.MONTH, city="广州市")) == []
+    assert codes(check_posting(stated_pay(1500, 3000, SalaryUnit.MONTH, city=None))) == {
+        "pay.below_minimum_wage"
+    }
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit", "shown"),
+    [
+        (80_000, 90_000, SalaryUnit.MONTH, "薪资 80,000 元/月 远高于"),
+        (150_000, 200_000, SalaryUnit.MONTH, "薪资 150,000 元/月 远高于"),
+        (700_000, None, SalaryUnit.YEAR, "（超过 600,000 元/年）"),
+        (2500, 3000, SalaryUnit.DAY, "薪资 2,500 元/天 远高于"),
+        (200, 300, SalaryUnit.HOUR, "（超过 150 元/小时）"),
+    ],
+)
+def test_implausibly_high_pay_goes_to_review_without_a_reference(
+    low: float, high: float | None, unit: SalaryUnit, shown: str
+) -> None:
+    found = check_posting(stated_pay(low, high, unit))
+    assert [(f.code, f.severity, f.field) for f in found] == [
+        ("pay.implausible_high", Severity.REVIEW, "salary")
+    ]
+    assert shown in found[0].message
+    assert "请核实金额" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit"),
+    [
+        (30_000, 50_000, SalaryUnit.MONTH),  # only the least pay promised counts
+        (None, 50_000, SalaryUnit.MONTH),
+        (600_000, 800_000, SalaryUnit.YEAR),
+        (800, 2000, SalaryUnit.DAY),
+        (100, 150, SalaryUnit.HOUR),
+        (5000, 9000, SalaryUnit.PIECE),
+    ],
+)
+def test_high_but_believable_pay_is_not_flagged(
+    low: float | None, high: float, unit: SalaryUnit
+) -> None:
+    assert check_posting(stated_pay(low, high, unit)) == []
+
+
+def test_one_pay_finding_at_most_the_legal_floor_first_then_the_reference() -> None:
+    below = check_posting(stated_pay(100, 200, SalaryUnit.MONTH), REFERENCE)
+    assert codes(below) == {"pay.below_minimum_wage"}
+    above = check_posting(stated_pay(150_000, 200_000, SalaryUnit.MONTH), REFERENCE)
+    assert codes(above) == {"pay.outlier_high"}  # says what similar jobs pay: more specific
+    assert "4000–9000" in above[0].message
 
 
 def test_titles_are_normalised_to_the_job_name() -> None:
@@ -344,7 +443,7 @@ def test_cli_reports_counts_and_a_sample_with_the_words(app: Flask, tmp_path: Pa
     rows = [posting(n, title="水产加工工") for n in range(1, 25)]
     rows.append(posting(30, title="水产加工工", description="限男性，入职需交押金200元"))
     rows.append(posting(31, title="水产加工工", description="年龄18-30岁，男女不限"))
-    rows.append(posting(32, title="水产加工工", salary_min="900", salary_max="1000"))
+    rows.append(posting(32, title="水产加工工", salary_min="2000", salary_max="2400"))
     path = write_csv(tmp_path / "jobs.csv", rows)
     runner = app.test_cli_runner()
 

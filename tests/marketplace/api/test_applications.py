@@ -141,6 +141,24 @@ def test_a_verified_employer_posts_and_sees_the_posting_published(
     assert api.get(f"{PREFIX}/jobs/{listed['id']}").status_code == 200
 
 
+def test_a_posting_below_the_minimum_wage_waits_for_review_through_the_api(
+    session: Session, new_api: NewApi
+) -> None:
+    employer = factories.employer(session)
+    api = _signed_in(new_api, _employer_account(session, employer))
+    posted = api.post(
+        f"{PREFIX}/employer/jobs",
+        json={"title": "叉车司机", "pay_min": 1, "pay_max": 2, "pay_unit": "month"},
+    )
+    assert posted.status_code == 201, posted.get_json()
+    outcome = posted.get_json()
+    assert outcome["published"] is False
+    assert outcome["job"]["status"] == "pending_review"
+    (finding,) = outcome["review"]
+    assert (finding["code"], finding["field"]) == ("pay.below_minimum_wage", "salary")
+    assert "低于山东省最低工资标准" in finding["message"]
+
+
 def test_an_unverified_employers_posting_waits_for_review(
     session: Session, new_api: NewApi
 ) -> None:

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 import redis
 from flask import Flask
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
 from marketplace.database import utcnow
 from marketplace.extensions import get_redis
 from marketplace.gigs import services
-from marketplace.gigs.models import GigWorker
+from marketplace.gigs.models import GigRequest, GigWorker
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace.accounts import factories as accounts
 from tests.marketplace.api.contract import PREFIX, ApiClient
@@ -254,3 +255,23 @@ def test_a_person_not_registered_as_a_worker_has_no_offers(
     session.commit()
     api = _signed_in(new_api, seeker)
     assert api.get(f"{PREFIX}/gigs/offers").get_json() == {"registered": False, "offers": []}
+
+
+def test_a_request_with_absurd_pay_or_a_far_off_date_is_refused_in_chinese(
+    session: Session, rds: redis.Redis, new_api: NewApi
+) -> None:
+    boss = _signed_in(new_api, _requester(session))
+    gigs.places(session)
+    far_off = datetime(2099, 1, 1, 1, 0)
+    refusals = {
+        "按天计的工钱须在 50–2,000 元之间，请核实金额和单位": _new_request(pay_amount=99_999),
+        "不得低于山东省最低工资标准": _new_request(pay_amount=15, pay_unit="hour"),
+        "日期最多提前 60 天": _new_request(
+            starts_at=_local(far_off), ends_at=_local(far_off + timedelta(hours=4))
+        ),
+    }
+    for message, body in refusals.items():
+        refused = boss.post(f"{PREFIX}/gigs/requests", json=body)
+        assert refused.status_code == 400, refused.get_json()
+        assert message in refused.get_json()["error"]["message"]
+    assert session.scalar(select(func.count()).select_from(GigRequest)) == 0

@@ -76,6 +76,66 @@ def test_a_posted_odd_job_keeps_its_day_rate_and_monthly_equivalent(
     assert {event.user_id for event in events} == {account.user.id}
 
 
+@pytest.mark.parametrize(
+    ("title", "low", "high", "unit", "code", "words"),
+    [
+        ("叉车司机", 1.0, 2.0, "month", "pay.below_minimum_wage", "低于山东省最低工资标准"),
+        ("普工", 100.0, 200.0, "month", "pay.below_minimum_wage", "低于山东省最低工资标准"),
+        ("普工", 15.0, None, "hour", "pay.below_minimum_wage", "低于山东省最低工资标准"),
+        ("普工", 80_000.0, 90_000.0, "month", "pay.implausible_high", "请核实金额"),
+        ("外贸业务员", 150_000.0, 200_000.0, "month", "pay.implausible_high", "请核实金额"),
+        ("普工", 200.0, 300.0, "hour", "pay.implausible_high", "请核实金额"),
+    ],
+)
+def test_a_verified_employers_implausible_pay_waits_for_review(
+    session: Session,
+    account: Account,
+    title: str,
+    low: float,
+    high: float | None,
+    unit: str,
+    code: str,
+    words: str,
+) -> None:
+    outcome = postings.post_job(
+        session,
+        account.employer,
+        _input(title=title, kind="full_time", pay_min=low, pay_max=high, pay_unit=unit),
+    )
+    assert not outcome.published
+    assert outcome.job.status == JobStatus.PENDING_REVIEW
+    assert [finding.code for finding in outcome.review] == [code]
+    assert words in outcome.review[0].message
+    assert outcome.job.check_findings == [outcome.review[0].as_dict()]
+
+
+def test_a_verified_employers_ordinary_monthly_pay_is_still_published(
+    session: Session, account: Account
+) -> None:
+    outcome = postings.post_job(
+        session,
+        account.employer,
+        _input(title="普工", kind="full_time", pay_min=4000.0, pay_max=6000.0, pay_unit="month"),
+    )
+    assert outcome.published
+    assert outcome.review == []
+
+
+def test_an_edit_down_to_below_the_minimum_wage_takes_a_posting_back_to_review(
+    session: Session, account: Account
+) -> None:
+    monthly = {"kind": "full_time", "pay_unit": "month"}
+    job = postings.post_job(
+        session, account.employer, _input(pay_min=4000.0, pay_max=6000.0, **monthly)
+    ).job
+    assert job.status == JobStatus.PUBLISHED
+    outcome = postings.edit_job(
+        session, account.employer, job, _input(pay_min=400.0, pay_max=600.0, **monthly)
+    )
+    assert job.status == JobStatus.PENDING_REVIEW
+    assert [finding.code for finding in outcome.review] == ["pay.below_minimum_wage"]
+
+
 def test_own_job_does_not_tell_another_employers_job_from_a_missing_one(
     session: Session, account: Account
 ) -> None:

@@ -126,6 +126,8 @@ def request(
     now: datetime = NOW,
     requester: User | None = None,
     policy: DispatchPolicy | None = None,
+    pay_amount: float = 200,
+    pay_unit: str = PayUnit.DAY,
     **fields: Any,
 ) -> GigRequest:
     """A request `km` west of the town seat, starting `starts_in` after `now`."""
@@ -139,8 +141,8 @@ def request(
         title="码头卸货",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),
-        pay_amount=200,
-        pay_unit=PayUnit.DAY,
+        pay_amount=pay_amount,
+        pay_unit=pay_unit,
         headcount=headcount,
         skills=skills,
         lng=lng,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 import redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from marketplace.gigs.models import (
     GigRequest,
     GigWorker,
     OfferStatus,
+    PayUnit,
     RatingDirection,
     RequestStatus,
 )
@@ -250,6 +252,42 @@ def test_a_request_must_start_in_the_future_and_end_after_it_starts(
         factories.request(session, rds, starts_in=timedelta(minutes=-5))
     with pytest.raises(ValidationError, match="结束时间"):
         factories.request(session, rds, hours=0)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "message"),
+    [
+        (99_999, PayUnit.DAY, "按天计的工钱须在 50–2,000 元之间"),
+        (1, PayUnit.DAY, "按天计的工钱须在 50–2,000 元之间"),
+        (15, PayUnit.HOUR, "不得低于山东省最低工资标准（非全日制每小时 18 元）"),
+        (500, PayUnit.HOUR, "按小时计的工钱须在 18–300 元之间"),
+        (5000, PayUnit.PIECE, "按件计的工钱须在 0.1–2,000 元之间"),
+    ],
+)
+def test_a_request_paying_outside_the_bounds_of_its_unit_is_refused(
+    session: Session, rds: redis.Redis, amount: float, unit: PayUnit, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        factories.request(session, rds, pay_amount=amount, pay_unit=unit)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(GigRequest)) == 0
+
+
+def test_ordinary_day_hour_and_piece_pay_is_accepted(session: Session, rds: redis.Redis) -> None:
+    for amount, unit in ((50, PayUnit.DAY), (18, PayUnit.HOUR), (0.5, PayUnit.PIECE)):
+        assert factories.request(session, rds, pay_amount=amount, pay_unit=unit).id
+
+
+def test_a_request_may_start_up_to_sixty_days_ahead_and_last_a_day_at_most(
+    session: Session, rds: redis.Redis
+) -> None:
+    assert factories.request(session, rds, starts_in=timedelta(days=59)).id
+    with pytest.raises(ValidationError, match="日期最多提前 60 天"):
+        factories.request(session, rds, starts_in=timedelta(days=62))
+    with pytest.raises(ValidationError, match="日期最多提前 60 天"):
+        factories.request(session, rds, starts_in=datetime(2099, 1, 1) - NOW)
+    with pytest.raises(ValidationError, match="一次用工不超过 24 小时"):
+        factories.request(session, rds, hours=30)
 
 
 def test_policy_reads_the_offer_time_limit_from_settings() -> None:

@@ -208,8 +208,50 @@ def test_bad_request_input_is_refused_and_nothing_is_posted(app: Flask, session:
     assert "结束时间须晚于开始时间" in page
     assert "人数须在 1 到 200 之间" in page
     response = boss.post("/gigs/requests/new", data=tomorrow_form(work_date=yesterday))
-    assert "开工时间须晚于现在" in response.get_data(as_text=True)
+    assert "日期不能早于今天" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(GigRequest)) == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"pay_amount": "99999"}, "按天计的工钱须在 50–2,000 元之间，请核实金额和单位"),
+        ({"pay_amount": "1"}, "按天计的工钱须在 50–2,000 元之间，请核实金额和单位"),
+        ({"pay_amount": "15", "pay_unit": "hour"}, "不得低于山东省最低工资标准"),
+        ({"work_date": "2099-01-01"}, "日期最多提前 60 天，请核实日期（年份）"),
+    ],
+)
+def test_absurd_pay_and_far_off_dates_are_refused_on_the_request_form(
+    app: Flask, session: Session, fields: dict[str, str], message: str
+) -> None:
+    boss = signed_in(app, person(session, Role.EMPLOYER))
+    response = boss.post("/gigs/requests/new", data=tomorrow_form(**fields))
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(GigRequest)) == 0
+
+
+def test_a_request_outside_this_year_shows_its_year(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER)
+    then = utcnow() - timedelta(days=400)  # posted for the next day, in an earlier year
+    starts_at = then.replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    services.post_request(
+        session,
+        rds,
+        title="海带晾晒",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=8),
+        pay_amount=200,
+        pay_unit=PayUnit.DAY,
+        headcount=1,
+        place_code=VILLAGE_0,
+        requester_user_id=employer.id,
+        now=then,
+    )
+    page = signed_in(app, employer).get("/gigs/requests").get_data(as_text=True)
+    assert f"{starts_at + LOCAL_OFFSET:%Y年%m月%d日 %H:%M}" in page
 
 
 def _expired_offer(session: Session, rds: redis.Redis, worker: GigWorker) -> GigOffer:
