@@ -597,10 +597,11 @@ PAY_MESSAGE = (
 PAY_LOW_FACTOR = 0.5
 PAY_HIGH_FACTOR = 2.0
 
-# 山东省最低工资标准 (2023年10月1日起): the lowest tier, so that no county is held to more than
-# its own standard; part-time work has the hourly one. Day and piece rates have no legal floor
-# of their own (a day's hours are not stated), so they are left to the reference.
-MINIMUM_WAGE_MONTHLY = 1800
+# 山东省最低工资标准 (2023年10月1日起: 2,200 / 2,010 / 1,820 元 a month by tier, 22 / 20 / 18
+# an hour): the lowest tier, so that no county is held to more than its own standard; part-time
+# work has the hourly one. Day and piece rates have no legal floor of their own (a day's hours
+# are not stated), so they are left to the reference.
+MINIMUM_WAGE_MONTHLY = 1820
 MINIMUM_WAGE_HOURLY = 18
 SHANDONG_CITIES = frozenset({
     "济南市", "青岛市", "淄博市", "枣庄市", "东营市", "烟台市", "潍坊市", "济宁市",

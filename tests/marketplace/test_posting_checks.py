@@ -272,7 +272,7 @@ def test_pay_far_outside_the_reference_goes_to_review(
 
 def test_without_a_reference_ordinary_pay_is_not_judged() -> None:
     assert check_posting(stated_pay(4000, 6000, SalaryUnit.MONTH)) == []
-    assert check_posting(stated_pay(1800, None, SalaryUnit.MONTH)) == []
+    assert check_posting(stated_pay(1820, None, SalaryUnit.MONTH)) == []
     assert check_posting(stated_pay(18, 25, SalaryUnit.HOUR)) == []
 
 
@@ -311,7 +311,7 @@ def test_pay_below_the_minimum_wage_goes_to_review_without_a_reference(
         ("pay.below_minimum_wage", Severity.REVIEW, "salary", ())
     ]
     assert f"薪资 {shown} 低于山东省最低工资标准" in found[0].message
-    assert "每月 1,800 元" in found[0].message
+    assert "每月 1,820 元" in found[0].message
     assert "每小时 18 元" in found[0].message
 
 
