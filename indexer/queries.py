@@ -134,9 +134,15 @@ class SearchQuery:
             return tuple(WordNode(group) for group in self.terms)
 
         def parts(i: int) -> list[int]:
-            if len(self.terms[i]) > 1:  # 操作工 with 普工: its synonyms hold no 操作
+            # 操作工 with 普工: its synonyms hold no 操作. A Latin word is never split
+            # (javascript holds no java for the tokenizer), and nor is 招聘cnc操机's cnc.
+            if len(self.terms[i]) > 1 or _has_latin(words[i]):
                 return []
-            return [j for j, word in words.items() if word != words[i] and word in words[i]]
+            return [
+                j
+                for j, word in words.items()
+                if word != words[i] and word in words[i] and not _has_latin(word)
+            ]
 
         def node(i: int) -> WordNode:
             held = parts(i)
@@ -146,6 +152,10 @@ class SearchQuery:
 
         inside = {j for i in words for j in parts(i)}
         return tuple(node(i) for i in words if i not in inside)
+
+
+def _has_latin(word: str) -> bool:
+    return any(char.isascii() for char in word)
 
 
 @dataclass(frozen=True)
@@ -283,10 +293,18 @@ def read_query(query: SearchQuery, places: Places) -> SearchQuery:
             placed.append(i)
         elif word in POSTING_WORDS:
             boosts.append(word)
+    # the tokenizer's parts of a place name are the place too: 经济, 技术 and 开发区 of
+    # 威海经济技术开发区 are not words to find
+    names = [query.terms[i][0] for i in placed]
+    placed += [
+        i
+        for i, group in enumerate(query.terms)
+        if i not in placed and any(group[0] != name and group[0] in name for name in names)
+    ]
     return replace(
         query,
         boosts=tuple(boosts),
         boost_city=boost_city,
         boost_district=boost_district,
-        places=tuple(placed),
+        places=tuple(sorted(placed)),
     )

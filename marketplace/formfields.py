@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, Field, SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from indexer.education import EducationLevel
 from marketplace.accounts.services import is_mobile, normalize_phone
@@ -44,9 +44,9 @@ def education_choices(blank: str) -> list[SelectChoice]:
 
 
 class AmountField(DecimalField):  # type: ignore[misc]  # untyped base
-    """A decimal amount of money: "nan", "inf" and "1e999" are refused, not passed on.
-
-    Python's Decimal reads them as numbers, and a range check then fails on them (500).
+    """A decimal amount of money: "nan" and "inf" are refused, not passed on (Python's Decimal
+    reads them as numbers, and a range check then raised: a 500). Each form's range still
+    bounds the finite ones. Text that is no number gets one message, not the range's too.
     """
 
     data: Decimal | None
@@ -56,6 +56,11 @@ class AmountField(DecimalField):  # type: ignore[misc]  # untyped base
         if self.data is not None and not self.data.is_finite():
             self.data = None
             raise ValueError("请输入数字金额，例如 4500")
+
+    def pre_validate(self, form: Any) -> None:
+        typed = bool(self.raw_data and str(self.raw_data[0]).strip())
+        if self.process_errors and typed:  # (left empty, Optional() has its say)
+            raise StopValidation()  # the reading's message says it all
 
     def amount(self) -> float:
         """The amount of a required field once the form has validated."""

@@ -31,7 +31,7 @@ from marketplace.seekers.models import SeekerProfile, TargetGroup
 
 log = logging.getLogger(__name__)
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits: normalize_phone folds the others
 MIN_PASSWORD_LENGTH = 8
 # the pay units a seeker may state for expected pay (month, day, hour)
 PROFILE_PAY_UNITS = (SalaryUnit.MONTH, SalaryUnit.DAY, SalaryUnit.HOUR)

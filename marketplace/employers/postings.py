@@ -171,6 +171,7 @@ def draft_of(data: JobInput, salary: Salary | None) -> PostingDraft:
         monthly_min=monthly_equivalent(salary.min, unit) if salary else None,
         monthly_max=monthly_equivalent(salary.max, unit) if salary else None,
         city=CITY_NAME,
+        kind=str(data.kind),
     )
 
 
@@ -345,6 +346,7 @@ def repost_job(
         monthly_min=job.salary_monthly_min,
         monthly_max=job.salary_monthly_max,
         city=job.city,
+        kind=str(job.kind),
     )
     review = run_checks(session, draft, job.occupation_code)
     job.closed_at = None

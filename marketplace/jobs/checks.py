@@ -75,6 +75,8 @@ class PostingDraft:
     monthly_min: float | None = None  # monthly equivalent, when the unit converts
     monthly_max: float | None = None
     city: str | None = None
+    # marketplace.jobs.models.JobKind value: part-time and odd jobs have no monthly floor
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -750,7 +752,9 @@ def _below_minimum_wage(draft: PostingDraft) -> Finding | None:
     if draft.city is not None and draft.city not in SHANDONG_CITIES:
         return None
     unit = draft.salary_unit
-    if unit in ("month", "year"):
+    # the monthly standard is for full-time work; part-time hours a month are not stated
+    full_time = draft.kind in (None, "full_time")
+    if unit in ("month", "year") and full_time:
         pay, floor = _least(draft.monthly_min, draft.monthly_max), MINIMUM_WAGE_MONTHLY
     elif unit == "hour":
         pay, floor = _least(draft.salary_min, draft.salary_max), MINIMUM_WAGE_HOURLY

@@ -68,6 +68,7 @@ BLOCKED_PREFIXES = (
     "/signup",
     "/profile",
     "/me",
+    "/api/v1/session",
 )
 # kiosk endpoints that need no enrolled device
 OPEN_ENDPOINTS = {"kiosk.enroll", "kiosk.ping", "kiosk.devices", "kiosk.deactivate"}

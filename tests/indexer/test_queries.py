@@ -57,3 +57,16 @@ def test_a_compound_with_synonyms_stays_required(tokenizer: Tokenizer) -> None:
     required = [group[0] for group in query.required_terms()]
     assert "操作工" in required
     assert len(query.terms[required.index("操作工")]) > 1
+
+
+def test_a_latin_word_is_no_compound_of_another(tokenizer: Tokenizer) -> None:
+    # the tokenizer never splits javascript, so a posting with it holds no java
+    assert read(tokenizer, "java javascript")[1] == ["java", "javascript"]
+
+
+def test_the_parts_of_a_place_name_are_the_place_not_words_to_find(tokenizer: Tokenizer) -> None:
+    places = Places.of(["威海市"], {"威海经济技术开发区": "威海市"})
+    query = read_query(words_query(tokenizer.query_terms("威海经济技术开发区 普工")), places)
+    assert query.boost_district == "威海经济技术开发区"
+    assert [group[0] for group in query.required_terms()] == ["普工"]
+    assert [group[0] for group in query.word_terms()] == ["普工"]

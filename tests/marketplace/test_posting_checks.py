@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -318,6 +319,15 @@ def test_pay_below_the_minimum_wage_goes_to_review_without_a_reference(
 def test_day_and_piece_rates_have_no_minimum_wage_floor() -> None:
     assert check_posting(stated_pay(1, 2, SalaryUnit.DAY)) == []
     assert check_posting(stated_pay(0.5, 1, SalaryUnit.PIECE)) == []
+
+
+def test_part_time_monthly_pay_has_no_full_time_floor_but_the_hourly_one_holds() -> None:
+    part_time = replace(stated_pay(1000, 1500, SalaryUnit.MONTH), kind="part_time")
+    assert check_posting(part_time) == []
+    hourly = replace(stated_pay(15, None, SalaryUnit.HOUR), kind="part_time")
+    assert codes(check_posting(hourly)) == {"pay.below_minimum_wage"}
+    full_time = replace(stated_pay(1000, 1500, SalaryUnit.MONTH), kind="full_time")
+    assert codes(check_posting(full_time)) == {"pay.below_minimum_wage"}
 
 
 def test_the_shandong_minimum_wage_is_not_applied_to_other_provinces() -> None:

@@ -165,6 +165,7 @@ def test_a_kiosk_gets_a_friendly_403_on_staff_employer_and_sign_in_pages(
         "/signup/seeker",
         "/profile",
         "/me/applications",
+        "/api/v1/session",
     ):
         response = kiosk.get(path)
         assert response.status_code == 403, path
@@ -181,6 +182,8 @@ def test_a_missing_kiosk_page_keeps_the_kiosk_frame_without_a_sign_in_link(
     assert "页面不存在" in page
     assert 'class="kiosk' in page
     assert "登录" not in page
+    assert 'data-idle="90"' in page  # the visit is still forgotten when left
+    assert 'href="/kiosk/reset"' in page
 
 
 def test_every_kiosk_response_is_no_store(kiosk: FlaskClient) -> None:
