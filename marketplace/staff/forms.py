@@ -56,6 +56,8 @@ class ReasonForm(Form):
             DataRequired("请填写原因，单位会看到这段说明"),
             Length(max=MAX_REASON_LENGTH, message=f"原因不超过 {MAX_REASON_LENGTH} 字"),
         ],
+        # shown beside the box before anything is typed: the employer reads it word for word
+        description="招聘单位会在其职位管理页看到这段说明",
     )
     submit = SubmitField("提交")
 
