@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
+from flask import Flask, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -71,18 +71,10 @@ def _respond(status: int, code: str, message: str) -> tuple[Response | str, int]
     if wants_json():
         return jsonify(error={"code": code, "message": message}), status
     if request.path.startswith("/kiosk"):
-        # a kiosk page keeps the kiosk's frame: no sign-in link on a shared terminal, the idle
-        # reset still running (a path no route matches gets no blueprint context), and home
-        # is the kiosk's
-        page = render_template(
-            "error.html",
-            status=status,
-            message=message,
-            layout="kiosk/base.html",
-            home=url_for("kiosk.reset"),
-            idle_seconds=int(current_app.config.get("KIOSK_IDLE_SECONDS", 90)),
-        )
-        return page, status
+        # a kiosk page keeps the kiosk's frame (its idle reset, no sign-in link on a shared
+        # terminal) and home is the kiosk's
+        kiosk = {"layout": "kiosk/base.html", "home": url_for("kiosk.reset")}
+        return render_template("error.html", status=status, message=message, **kiosk), status
     return render_template("error.html", status=status, message=message), status
 
 

@@ -170,7 +170,6 @@ def _no_store(response: Response) -> Response:
 @bp.context_processor
 def _kiosk_context() -> dict[str, Any]:
     return {
-        "idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 90)),
         "skill_icons": SKILL_ICONS,
         "point": getattr(g, "kiosk_device", None) and g.kiosk_device.service_point,
     }
