@@ -18,7 +18,7 @@ from indexer.salary import Salary, SalaryRejected, SalaryUnit, monthly_equivalen
 from marketplace.database import utcnow
 from marketplace.employers.models import Employer, Verification
 from marketplace.errors import Conflict, NotFound, ValidationError
-from marketplace.jobs.checks import Finding, PostingDraft, Severity, check_posting
+from marketplace.jobs.checks import UNIT_NAMES, Finding, PostingDraft, Severity, check_posting
 from marketplace.jobs.models import Job, JobKind, JobStatus, JobStatusEvent
 from marketplace.jobs.pay_reference import reference_for
 from marketplace.jobs.services import TRANSITIONS, change_status, set_pay
@@ -103,22 +103,13 @@ def salary_of(data: JobInput) -> Salary | None:
             raise ValidationError("薪资必须大于 0")
         if amount is not None and amount > PAY_CEILING[unit]:
             raise ValidationError(
-                f"薪资超出合理范围（每{_UNIT_NAMES[unit]}不超过 {PAY_CEILING[unit]:,.0f} 元）"
+                f"薪资超出合理范围（每{UNIT_NAMES[unit]}不超过 {PAY_CEILING[unit]:,.0f} 元）"
             )
     try:
         return Salary(min=low, max=high, unit=unit)
     except SalaryRejected:
         # the only rejection left after the checks above is a reversed range
         raise ValidationError("最高薪资不能低于最低薪资") from None
-
-
-_UNIT_NAMES = {
-    SalaryUnit.MONTH: "月",
-    SalaryUnit.YEAR: "年",
-    SalaryUnit.DAY: "天",
-    SalaryUnit.HOUR: "小时",
-    SalaryUnit.PIECE: "件",
-}
 
 
 def _county(session: Session, code: str | None) -> Place | None:

@@ -30,7 +30,7 @@ from marketplace.gigs.models import (
 from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, withdraw
 from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
-from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY
+from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY, UNIT_NAMES
 from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Datum, Place, PlaceLevel
 from marketplace.seekers.models import SeekerProfile
@@ -72,7 +72,6 @@ PAY_BOUNDS: dict[PayUnit, tuple[float, float]] = {
     PayUnit.HOUR: (MINIMUM_WAGE_HOURLY, 300),
     PayUnit.PIECE: (0.1, 2_000),  # 剥虾、摘果 are paid a few jiao a jin
 }
-UNIT_NAMES = {PayUnit.DAY: "天", PayUnit.HOUR: "小时", PayUnit.PIECE: "件"}
 # How far ahead a request may be posted: as long as a job posting lives (JOB_TTL_DAYS); odd jobs
 # are found days ahead, and a year typed wrong (2099) lands far beyond this.
 MAX_DAYS_AHEAD = 60
@@ -127,11 +126,10 @@ def _pay(amount: float | None, unit: str | None, *, required: bool) -> None:
 
 
 def pay_problem(amount: float, unit: str) -> str | None:
-    """Why a request's pay is refused, in Chinese (None: within PAY_BOUNDS)."""
-    if unit not in set(PayUnit):
-        return "报酬单位须为按天、按小时或按件"
+    """Why a request's pay is refused, in Chinese (None: within PAY_BOUNDS). `unit` is a
+    PayUnit: the callers refuse any other first (`_pay`, the form's unit field)."""
     low, high = PAY_BOUNDS[PayUnit(unit)]
-    name = UNIT_NAMES[PayUnit(unit)]
+    name = UNIT_NAMES[unit]
     if unit == PayUnit.HOUR and amount < low:
         return f"按小时计的工钱不得低于山东省最低工资标准（非全日制每小时 {low:g} 元）"
     if not low <= amount <= high:

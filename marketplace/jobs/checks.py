@@ -625,6 +625,7 @@ IMPLAUSIBLE_PAY_MESSAGE = (
     "薪资 {pay} 元/{unit} 远高于本地同类工作的常见水平（超过 {limit} 元/{unit}），"
     "请核实金额是否多写了0、计薪单位是否选错；将转人工审核"
 )
+# each pay unit (indexer.salary.SalaryUnit, gigs' PayUnit) as a message names it: 元/天
 UNIT_NAMES = {"month": "月", "year": "年", "day": "天", "hour": "小时", "piece": "件"}
 
 
@@ -719,8 +720,8 @@ def _combo_findings(fields: dict[str, str]) -> Iterable[Finding]:
 def _reference_findings(draft: PostingDraft, reference: PayRange | None) -> Iterable[Finding]:
     if reference is None:
         return
-    low_pay = draft.monthly_min if draft.monthly_min is not None else draft.monthly_max
-    high_pay = draft.monthly_max if draft.monthly_max is not None else draft.monthly_min
+    low_pay = _least(draft.monthly_min, draft.monthly_max)
+    high_pay = _least(draft.monthly_max, draft.monthly_min)  # the most: its only bound else
     if low_pay is None or high_pay is None:
         return
     if high_pay < reference.low * PAY_LOW_FACTOR:
@@ -739,7 +740,7 @@ def _reference_findings(draft: PostingDraft, reference: PayRange | None) -> Iter
 
 
 def _least(low: float | None, high: float | None) -> float | None:
-    """The least pay of a range, or its only bound."""
+    """The first bound of a range, or its only one."""
     return low if low is not None else high
 
 
@@ -779,22 +780,19 @@ def _implausibly_high(draft: PostingDraft) -> Finding | None:
     unit = draft.salary_unit
     stated = _least(draft.salary_min, draft.salary_max)
     if unit in ("month", "year"):
-        pay = _least(draft.monthly_min, draft.monthly_max)
-        # the limit is shown in the unit the employer chose: a year's worth for yearly pay
-        limit = PAY_IMPLAUSIBLE_MONTHLY * (12 if unit == "year" else 1)
-        over = pay is not None and pay > PAY_IMPLAUSIBLE_MONTHLY
+        pay, limit = _least(draft.monthly_min, draft.monthly_max), PAY_IMPLAUSIBLE_MONTHLY
     elif unit == "day":
-        limit = PAY_IMPLAUSIBLE_DAILY
-        over = stated is not None and stated > limit
+        pay, limit = stated, PAY_IMPLAUSIBLE_DAILY
     elif unit == "hour":
-        limit = PAY_IMPLAUSIBLE_HOURLY
-        over = stated is not None and stated > limit
+        pay, limit = stated, PAY_IMPLAUSIBLE_HOURLY
     else:
         return None
-    if not over or stated is None or unit is None:
+    if pay is None or stated is None or pay <= limit:
         return None
+    # the limit is shown in the unit the employer chose: a year's worth for yearly pay
+    shown = limit * 12 if unit == "year" else limit
     message = IMPLAUSIBLE_PAY_MESSAGE.format(
-        pay=_yuan(stated), unit=UNIT_NAMES[unit], limit=_yuan(limit)
+        pay=_yuan(stated), unit=UNIT_NAMES[unit], limit=_yuan(shown)
     )
     return Finding("pay.implausible_high", Severity.REVIEW, "salary", (), message)
 
