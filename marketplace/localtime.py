@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai, no daylight saving
 
@@ -10,6 +10,11 @@ LOCAL_OFFSET = timedelta(hours=8)  # Asia/Shanghai, no daylight saving
 def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M", empty: str = "") -> str:
     """A stored (naive UTC) time in Beijing time: '2026-11-27 04:15'; `empty` when unknown."""
     return empty if moment is None else (moment + LOCAL_OFFSET).strftime(fmt)
+
+
+def local_date(moment: datetime) -> date:
+    """The Weihai calendar day of a stored (naive UTC) time."""
+    return (moment + LOCAL_OFFSET).date()
 
 
 def day_and_time(moment: datetime, now: datetime, clock: str = " %H:%M") -> str:

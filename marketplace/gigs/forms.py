@@ -34,7 +34,7 @@ from marketplace.database import utcnow
 from marketplace.formfields import AmountField, Form, mobile_number, phone_digits, stripped
 from marketplace.gigs.models import SKILLS, PayUnit
 from marketplace.gigs.services import MAX_HEADCOUNT, day_problem, pay_problem
-from marketplace.localtime import LOCAL_OFFSET
+from marketplace.localtime import local_date
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.places.weihai import CITY_CODE
 
@@ -197,7 +197,7 @@ class RequestForm(Form):
             raise ValidationError("结束时间须晚于开始时间（当天内）")
 
     def validate_work_date(self, field: Field) -> None:
-        today = (utcnow() + LOCAL_OFFSET).date()
+        today = local_date(utcnow())
         problem = day_problem(field.data, today) if field.data is not None else None
         if problem is not None:
             raise ValidationError(problem)

@@ -31,7 +31,7 @@ from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, w
 from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
 from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY, UNIT_NAMES
-from marketplace.localtime import LOCAL_OFFSET
+from marketplace.localtime import local_date
 from marketplace.places.models import Datum, Place, PlaceLevel
 from marketplace.seekers.models import SeekerProfile
 
@@ -346,7 +346,7 @@ def post_request(
         raise ValidationError(f"一次用工不超过 {MAX_HOURS} 小时，多天的活请分天发布")
     if starts_at <= now:
         raise ValidationError("开工时间须晚于现在")
-    problem = day_problem((starts_at + LOCAL_OFFSET).date(), (now + LOCAL_OFFSET).date())
+    problem = day_problem(local_date(starts_at), local_date(now))
     if problem is not None:
         raise ValidationError(problem)
     if not 1 <= headcount <= MAX_HEADCOUNT:

@@ -46,7 +46,7 @@ from marketplace.jobs.display import pay_in_words, place_words
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.kiosk import services
 from marketplace.kiosk.forms import DeviceForm, EnrollForm, KioskRequestForm, KioskWorkerForm
-from marketplace.localtime import LOCAL_OFFSET, day_and_time
+from marketplace.localtime import LOCAL_OFFSET, day_and_time, local_date
 from marketplace.places.models import Place, ServicePoint
 from marketplace.search.engine import get_search
 
@@ -463,7 +463,7 @@ def worker_done(worker_id: int) -> str:
 
 
 def _day_choices() -> list[tuple[str, str]]:
-    today = (utcnow() + LOCAL_OFFSET).date()
+    today = local_date(utcnow())
     names = ("今天", "明天", "后天")
     return [
         (
