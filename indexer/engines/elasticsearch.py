@@ -406,10 +406,11 @@ def _text_query(query: SearchQuery) -> dict[str, Any] | None:
     if query.match == "all":
         return {"bool": {"must": groups, "must_not": excluded}}
     text: dict[str, Any] = {"should": groups, "minimum_should_match": 1, "must_not": excluded}
-    if query.places and len(query.word_terms()) < len(query.terms):
+    words = query.word_terms()
+    if len(words) < len(query.terms):
         # a place word alone does not match (SearchQuery.word_terms); it still scores
-        words = [_group(group) for group in query.word_terms()]
-        text["filter"] = [{"bool": {"should": words, "minimum_should_match": 1}}]
+        needed = [_group(group) for group in words]
+        text["filter"] = [{"bool": {"should": needed, "minimum_should_match": 1}}]
     return {"bool": text}
 
 

@@ -382,9 +382,7 @@ def staff_reasons(session: Session, employer: Employer, job: Job | None = None) 
     )
     if job is not None:
         query = query.where(Job.id == job.id)
-    latest: dict[int, str | None] = {}
-    for job_id, reason in session.execute(query):
-        latest[job_id] = reason
+    latest: dict[int, str | None] = dict(session.execute(query).all())  # id order: the last stays
     return {job_id: reason for job_id, reason in latest.items() if reason}
 
 
