@@ -235,23 +235,11 @@ def test_a_request_outside_this_year_shows_its_year(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:
     employer = person(session, Role.EMPLOYER)
-    then = utcnow() - timedelta(days=400)  # posted for the next day, in an earlier year
-    starts_at = then.replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    services.post_request(
-        session,
-        rds,
-        title="海带晾晒",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=8),
-        pay_amount=200,
-        pay_unit=PayUnit.DAY,
-        headcount=1,
-        place_code=VILLAGE_0,
-        requester_user_id=employer.id,
-        now=then,
-    )
+    # posted 400 days ago for the next day: a day of an earlier year
+    then = utcnow() - timedelta(days=400)
+    gig = factories.request(session, rds, starts_in=timedelta(days=1), now=then, requester=employer)
     page = signed_in(app, employer).get("/gigs/requests").get_data(as_text=True)
-    assert f"{starts_at + LOCAL_OFFSET:%Y年%m月%d日 %H:%M}" in page
+    assert f"{gig.starts_at + LOCAL_OFFSET:%Y年%m月%d日 %H:%M}" in page
 
 
 def _expired_offer(session: Session, rds: redis.Redis, worker: GigWorker) -> GigOffer:

@@ -176,13 +176,18 @@ def test_facet_counts_follow_the_filters(app: Flask) -> None:
     assert _titles(client.get("/search?pay=6000-8000").get_data(as_text=True)) == {"海参加工工"}
 
 
-def test_an_occupation_filter_shows_the_occupations_name(app: Flask) -> None:
-    filtered_jobs(app)
+def _with_a_middle_group(app: Flask) -> None:
+    """The postings of `filtered_jobs`, and the 中类 6-01 stored in full, as `flask occupation
+    import` stores every level (none for 3-01)."""
+    filtered_jobs(app)  # one posting under 6-01, one under 3-01
     session = get_database(app).session()
-    # stored in full, as `flask occupation import` stores every level
     session.add(Occupation(code="6-01-00-00", name="农副产品加工人员", level=2))
     session.commit()
     session.close()
+
+
+def test_an_occupation_filter_shows_the_occupations_name(app: Flask) -> None:
+    _with_a_middle_group(app)
     page = app.test_client().get("/search?occ=6-01").get_data(as_text=True)
     assert "职业：农副产品加工人员" in page
 
@@ -190,11 +195,7 @@ def test_an_occupation_filter_shows_the_occupations_name(app: Flask) -> None:
 def test_the_occupation_facet_names_each_middle_group_and_keeps_unknown_codes(
     app: Flask,
 ) -> None:
-    filtered_jobs(app)  # one posting under 6-01, one under 3-01
-    session = get_database(app).session()
-    session.add(Occupation(code="6-01-00-00", name="农副产品加工人员", level=2))
-    session.commit()
-    session.close()
+    _with_a_middle_group(app)
     page = app.test_client().get("/search").get_data(as_text=True)
     assert '<a href="/search?occ=6-01">农副产品加工人员 (1)</a>' in page
     # no 中类 row for 3-01: the code, not a guessed name
