@@ -94,6 +94,22 @@ def test_rebuild_then_search_finds_a_document_by_a_title_word(
     assert result.hits[0].distance_km is None
 
 
+def test_weekend_work_is_found_and_weekends_off_are_not(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "兼职客服", description="周一至周五上班，周末双休"),
+        job(2, "兼职导购", description="周末及节假日上班"),
+        job(3, "行政文员", description="朝九晚六 周末双休"),
+    )
+
+    assert ids(engine.search(words(tokenizer, "兼职 周末", match="all"))) == [2]
+    assert set(ids(engine.search(words(tokenizer, "双休")))) == {1, 3}
+    assert set(ids(engine.search(words(tokenizer, "周末双休")))) == {1, 3}
+
+
 def test_title_outranks_description_for_the_same_word(
     engine: SearchEngine, tokenizer: Tokenizer
 ) -> None:

@@ -97,6 +97,14 @@ def test_a_compound_is_found_by_a_word_inside_it(tokenizer: Tokenizer) -> None:
     assert {"底薪", "提成"} <= set(tokenizer.tokenize("底薪加提成"))
 
 
+def test_the_weekend_of_weekends_off_is_not_the_word_weekend(tokenizer: Tokenizer) -> None:
+    for text, rest in (("周末双休", "双休"), ("周末单休", "单休"), ("周末休息", "休息")):
+        tokens = tokenizer.tokenize(text)
+        assert "周末" not in tokens
+        assert {text, rest} <= set(tokens)
+    assert "周末" in tokenizer.tokenize("周末兼职 周末上班")
+
+
 def test_jieba_mixed_case_words_survive_lower_casing(tokenizer: Tokenizer) -> None:
     assert tokenizer.tokenize("C语言 U盘") == ["语言", "c语言", "u盘"]
 
