@@ -26,6 +26,9 @@ FEATURES: dict[str, str] = {
     "text_coverage": "share of the query's words found anywhere in the posting (synonyms count)",
     "title_exact_phrase": "1 when the whole query (spaces removed) appears in the title",
     "title_length": "number of words in the title (short titles are specific)",
+    "title_precision": "share of the title's words that are the query's words or synonyms",
+    "title_head": "1 when the title ends in a word asked for (a Chinese title ends in its head)",
+    "title_is_query": "1 when the title is the query itself (spaces removed)",
     "occupation_match": "1 same occupation code as wanted, 0.5 same 中类, 0 other, NaN unknown",
     "skill_overlap": "share of the seeker's skills the posting names",
     "distance_km": "distance from the seeker's home or the query's place, NaN when unknown",
@@ -63,6 +66,9 @@ class QueryContext:
     # each word's alternatives (itself and its synonyms), aligned with `words`; () = none
     alternatives: tuple[tuple[str, ...], ...] = ()
     compact_text: str = ""  # the normalised query without spaces
+    # the words asked for, with their synonyms, less places and the parts of a compound
+    # (`indexer.queries.SearchQuery.every_word`'s nodes); () = all of `words`
+    whole_words: tuple[str, ...] = ()
     city: str | None = None
     district: str | None = None
     kinds: tuple[str, ...] = ()  # job kinds the query's words imply (日结 → odd_job)
@@ -128,6 +134,7 @@ class _Asking:
     stands_for: dict[str, tuple[int, ...]]
     vocabulary: frozenset[str]  # the keys of stands_for, as a set to intersect with
     distinct_words: int
+    heads: tuple[str, ...]  # what a title may end in to be the job asked for
     origin: tuple[float | None, float | None]
     kinds: frozenset[str]
     occupation_code: str | None
@@ -145,6 +152,7 @@ class _Asking:
             stands_for={word: tuple(indexes) for word, indexes in stands_for.items()},
             vocabulary=frozenset(stands_for),
             distinct_words=len(distinct),
+            heads=query.whole_words or tuple(stands_for),
             origin=(seeker.lat, seeker.lng) if seeker.lat is not None else (query.lat, query.lng),
             kinds=frozenset(query.kinds) | ({seeker.kind} if seeker.kind else frozenset()),
             occupation_code=query.occupation_code or seeker.occupation_code,
@@ -201,6 +209,7 @@ def _row(
     wanted_kinds = ask.kinds
     wanted_code = ask.occupation_code
     title = set(c.title_words)
+    asked = sum(1 for word in c.title_words if word in ask.vocabulary)
     distance = (
         distance_km(c.lat, c.lng, origin[0], origin[1])
         if origin[0] is not None and origin[1] is not None
@@ -214,6 +223,9 @@ def _row(
         ask.coverage(title, c.words),
         1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
         float(len(c.title_words)),
+        asked / len(c.title_words) if c.title_words else 0.0,
+        1.0 if any(c.compact_title.endswith(word) for word in ask.heads) else 0.0,
+        1.0 if query.compact_text and query.compact_text == c.compact_title else 0.0,
         _occupation(wanted_code, c.occupation_code),
         len(seeker.skills & c.skills) / len(seeker.skills) if seeker.skills else math.nan,
         math.nan if distance is None else distance,

@@ -22,6 +22,7 @@ def query_context(
         words=tuple(group[0] for group in query.terms),
         alternatives=tuple(query.terms),
         compact_text="".join(tokenizer.normalize(text).split()),
+        whole_words=tuple(word for node in query.every_word() for word in node.group),
         city=query.boost_city,
         district=query.boost_district,
         kinds=tuple(value for name, value in boost_conditions(query.boosts) if name == "kind"),

@@ -76,6 +76,30 @@ def test_a_synonym_covers_its_query_word() -> None:
     assert column(plain, "title_coverage") == [0.5]
 
 
+def test_the_title_is_the_job_asked_for_when_it_ends_in_a_word_asked_for() -> None:
+    # 服务员: a 餐厅服务员 is one, a 服务员主管 is not; a compound's parts are no head
+    query = QueryContext(
+        words=("服务", "服务员"), compact_text="服务员", whole_words=("服务员", "侍应生")
+    )
+    rows = featurize(
+        query,
+        [
+            candidate(1, "服务员"),
+            candidate(2, "餐厅 服务员"),
+            candidate(3, "服务员 主管"),
+            candidate(4, "客户 服务"),
+            candidate(5, "侍应生"),
+        ],
+        NOW,
+    )
+    assert column(rows, "title_head") == [1.0, 1.0, 0.0, 0.0, 1.0]
+    assert column(rows, "title_is_query") == [1.0, 0.0, 0.0, 0.0, 0.0]
+    assert column(rows, "title_precision") == [1.0, 0.5, 0.5, 0.5, 0.0]
+    # without whole words (an employer's job as the query) any word of the query heads
+    plain = featurize(QueryContext(words=("服务",)), [candidate(4, "客户 服务")], NOW)
+    assert column(plain, "title_head") == [1.0]
+
+
 def test_seeker_features_are_missing_without_a_seeker() -> None:
     rows = featurize(
         QueryContext(words=("焊工",)), [candidate(1, "焊工", lat=37.5, lng=122.1)], NOW
