@@ -297,16 +297,29 @@ class ElasticsearchEngine:
         }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Titles starting with `prefix`, the most common first (for search-as-you-type)."""
+        """Titles starting with `prefix`, the most common first (for search-as-you-type); when
+        fewer than `limit` do, titles holding it further in follow (焊 → 电焊工, 氩弧焊工)."""
         prefix = prefix.strip()
         if not prefix:
             return []
+        # case-insensitive like FTS5's LIKE on Latin letters (Java, CAD)
+        starts = {"prefix": {"title_text": {"value": prefix, "case_insensitive": True}}}
+        titles = self._titles(starts, limit)
+        if len(titles) < limit:
+            pattern = ".*" + _LUCENE_REGEXP_SPECIAL.sub(r"\\\1", prefix) + ".*"
+            inside = {"regexp": {"title_text": {"value": pattern, "case_insensitive": True}}}
+            titles += self._titles(
+                {"bool": {"must": [inside], "must_not": [starts]}}, limit - len(titles)
+            )
+        return titles
+
+    def _titles(self, query: dict[str, Any], limit: int) -> list[str]:
+        """The distinct titles of the postings a query matches, the most common first."""
         with self._answering():
             response = self.client.search(
                 index=self.alias,
                 size=0,
-                # case-insensitive like FTS5's LIKE on Latin letters (Java, CAD)
-                query={"prefix": {"title_text": {"value": prefix, "case_insensitive": True}}},
+                query=query,
                 aggs={
                     "titles": {
                         "terms": {
@@ -318,6 +331,10 @@ class ElasticsearchEngine:
                 },
             ).body
         return [str(bucket["key"]) for bucket in response["aggregations"]["titles"]["buckets"]]
+
+
+# Lucene's regular expression operators, escaped to match themselves
+_LUCENE_REGEXP_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~])')
 
 
 # -- the request: a pure function of the query ---------------------------------------------

@@ -361,17 +361,29 @@ class Fts5Engine:
         }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Titles starting with `prefix`, the most common first (for search-as-you-type)."""
+        """Titles starting with `prefix`, the most common first (for search-as-you-type); when
+        fewer than `limit` do, titles holding it further in follow (焊 → 电焊工, 氩弧焊工)."""
         prefix = prefix.strip()
         if not prefix:
             return []
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        titles = self._titles("title_text LIKE ? ESCAPE '\\'", [escaped + "%"], limit)
+        if len(titles) < limit:
+            titles += self._titles(
+                "title_text LIKE ? ESCAPE '\\' AND title_text NOT LIKE ? ESCAPE '\\'",
+                [f"%{escaped}%", escaped + "%"],
+                limit - len(titles),
+            )
+        return titles
+
+    def _titles(self, condition: str, params: list[Any], limit: int) -> list[str]:
+        """The distinct titles meeting a condition on title_text, the most common first."""
         rows = (
             self._connection()
             .execute(
-                "SELECT title_text, count(*) AS n FROM docs WHERE title_text LIKE ? ESCAPE '\\' "
+                f"SELECT title_text, count(*) AS n FROM docs WHERE {condition} "  # noqa: S608
                 "GROUP BY title_text ORDER BY n DESC, title_text LIMIT ?",
-                (pattern, limit),
+                [*params, limit],
             )
             .fetchall()
         )

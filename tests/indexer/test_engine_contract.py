@@ -804,17 +804,24 @@ def test_rebuild_serves_the_old_index_until_the_swap(
 # -- suggestions -----------------------------------------------------------------------------
 
 
-def test_suggest_offers_titles_starting_with_the_prefix_most_common_first(
+def test_suggest_offers_titles_starting_with_the_prefix_then_holding_it_most_common_first(
     engine: SearchEngine, tokenizer: Tokenizer
 ) -> None:
     titles = ["电工", "电焊工", "电工", "维修电工", "电工学徒", "Java开发", "java测试", "100%好评"]
+    titles += ["焊工", "氩弧焊工", "氩弧焊工", "招聘*焊工?"]
     build(engine, tokenizer, *(job(n, title) for n, title in enumerate(titles, 1)))
 
-    assert engine.suggest("电") == ["电工", "电工学徒", "电焊工"]
+    assert engine.suggest("电") == ["电工", "电工学徒", "电焊工", "维修电工"]
     assert engine.suggest(" 电工 ", limit=1) == ["电工"]
-    assert engine.suggest("JAVA") == ["Java开发", "java测试"]
+    # then titles holding it further in, the most common first
+    assert engine.suggest("焊") == ["焊工", "氩弧焊工", "招聘*焊工?", "电焊工"]
+    assert engine.suggest("焊", limit=2) == ["焊工", "氩弧焊工"]
+    assert engine.suggest("电工") == ["电工", "电工学徒", "维修电工"]
+    assert engine.suggest("*焊") == engine.suggest("焊工?") == ["招聘*焊工?"]
+    assert engine.suggest("JAVA") == engine.suggest("AVA") == ["Java开发", "java测试"]
     assert engine.suggest("100%") == ["100%好评"]
-    assert engine.suggest("%") == []
+    assert engine.suggest("%") == ["100%好评"]
+    assert engine.suggest("_") == engine.suggest(".") == []
     assert engine.suggest("   ") == []
 
 
