@@ -26,7 +26,7 @@ FEATURES: dict[str, str] = {
     "text_coverage": "share of the query's words found anywhere in the posting (synonyms count)",
     "title_exact_phrase": "1 when the whole query (spaces removed) appears in the title",
     "title_length": "number of words in the title (short titles are specific)",
-    "title_precision": "share of the title's words that are the query's words or synonyms",
+    "title_precision": "share of the title's distinct words that are the query's or synonyms",
     "title_head": "1 when the title ends in a word asked for (a Chinese title ends in its head)",
     "title_is_query": "1 when the title is the query itself (spaces removed)",
     "occupation_match": "1 same occupation code as wanted, 0.5 same 中类, 0 other, NaN unknown",
@@ -209,7 +209,6 @@ def _row(
     wanted_kinds = ask.kinds
     wanted_code = ask.occupation_code
     title = set(c.title_words)
-    asked = sum(1 for word in c.title_words if word in ask.vocabulary)
     distance = (
         distance_km(c.lat, c.lng, origin[0], origin[1])
         if origin[0] is not None and origin[1] is not None
@@ -223,8 +222,8 @@ def _row(
         ask.coverage(title, c.words),
         1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
         float(len(c.title_words)),
-        asked / len(c.title_words) if c.title_words else 0.0,
-        1.0 if any(c.compact_title.endswith(word) for word in ask.heads) else 0.0,
+        len(ask.vocabulary.intersection(title)) / len(title) if title else 0.0,
+        1.0 if ask.heads and c.compact_title.endswith(ask.heads) else 0.0,
         1.0 if query.compact_text and query.compact_text == c.compact_title else 0.0,
         _occupation(wanted_code, c.occupation_code),
         len(seeker.skills & c.skills) / len(seeker.skills) if seeker.skills else math.nan,
