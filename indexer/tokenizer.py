@@ -247,6 +247,7 @@ def _build_lexicon(extra_words: Iterable[str]) -> _Lexicon:
         "words": sorted(words),
         "stop_words": sorted(stop_words),
         "synonyms": sorted(sorted(group) for group in groups),
+        "hidden_parts": sorted(_HIDDEN_PARTS.items()),
     }
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return _Lexicon(words, stop_words, synonyms, digest.hexdigest()[:12], occupations)

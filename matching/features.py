@@ -67,7 +67,7 @@ class QueryContext:
     alternatives: tuple[tuple[str, ...], ...] = ()
     compact_text: str = ""  # the normalised query without spaces
     # the words asked for, with their synonyms, less places and the parts of a compound
-    # (`indexer.queries.SearchQuery.every_word`'s nodes); () = all of `words`
+    # (`indexer.queries.SearchQuery.every_word`'s nodes); () = `words` and `alternatives`
     whole_words: tuple[str, ...] = ()
     city: str | None = None
     district: str | None = None
@@ -158,6 +158,12 @@ class _Asking:
             occupation_code=query.occupation_code or seeker.occupation_code,
         )
 
+    def precision(self, title: AbstractSet[str]) -> float:
+        """Share of the title's distinct words that are the query's or their synonyms."""
+        if not self.distinct_words:
+            return math.nan
+        return len(self.vocabulary.intersection(title)) / len(title) if title else 0.0
+
     def coverage(self, *places: AbstractSet[str]) -> float:
         """Share of the query's words found in any of `places` (a synonym stands for its word)."""
         if not self.distinct_words:
@@ -222,8 +228,8 @@ def _row(
         ask.coverage(title, c.words),
         1.0 if query.compact_text and query.compact_text in c.compact_title else 0.0,
         float(len(c.title_words)),
-        len(ask.vocabulary.intersection(title)) / len(title) if title else 0.0,
-        1.0 if ask.heads and c.compact_title.endswith(ask.heads) else 0.0,
+        ask.precision(title),
+        math.nan if not ask.heads else float(c.compact_title.endswith(ask.heads)),
         1.0 if query.compact_text and query.compact_text == c.compact_title else 0.0,
         _occupation(wanted_code, c.occupation_code),
         len(seeker.skills & c.skills) / len(seeker.skills) if seeker.skills else math.nan,

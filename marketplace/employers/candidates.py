@@ -22,6 +22,7 @@ import numpy.typing as npt
 from sqlalchemy import ColumnElement, case, literal, or_, select
 from sqlalchemy.orm import Session
 
+from indexer.queries import words_query
 from indexer.tokenizer import Tokenizer
 from marketplace.jobs.models import Job
 from marketplace.places.models import Place
@@ -178,9 +179,12 @@ def _query(holder: SearchHolder, session: Session, profile: SeekerProfile) -> Qu
     """The seeker as the query side: their desired job's words (else their skills), wishes."""
     tokenizer = holder.tokenizer
     text = (profile.desired_job or "").strip() or " ".join(skill_tags(profile))
+    # as a search for the desired job would read it: a compound heads, not its parts
+    nodes = words_query(tokenizer.query_terms(text)).every_word()
     return QueryContext(
         words=tuple(dict.fromkeys(tokenizer.tokenize(text))),
         compact_text="".join(tokenizer.normalize(text).split()),
+        whole_words=tuple(word for node in nodes for word in node.group),
         seeker=seeker_context(holder, session, profile),
     )
 

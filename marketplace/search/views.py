@@ -61,7 +61,8 @@ def _log_impressions(text: str, filters: dict[str, str], found: SearchPage) -> N
 
 @bp.get("/search/suggest")
 def suggest() -> Response:
-    """Titles starting with what has been typed (search-as-you-type), as JSON."""
+    """Titles starting with what has been typed, then titles holding it further in
+    (search-as-you-type), as JSON."""
     prefix = request.args.get("q", "").strip()[:30]
     try:
         titles = get_search().engine.suggest(prefix, limit=8) if prefix else []

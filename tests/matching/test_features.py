@@ -95,9 +95,12 @@ def test_the_title_is_the_job_asked_for_when_it_ends_in_a_word_asked_for() -> No
     assert column(rows, "title_head") == [1.0, 1.0, 0.0, 0.0, 1.0]
     assert column(rows, "title_is_query") == [1.0, 0.0, 0.0, 0.0, 0.0]
     assert column(rows, "title_precision") == [1.0, 0.5, 0.5, 0.5, 0.0]
-    # without whole words (an employer's job as the query) any word of the query heads
+    # without whole words any word of the query heads; without words, nothing is known
     plain = featurize(QueryContext(words=("服务",)), [candidate(4, "客户 服务")], NOW)
     assert column(plain, "title_head") == [1.0]
+    empty = featurize(QueryContext(), [candidate(4, "客户 服务")], NOW)
+    assert all(math.isnan(value) for value in column(empty, "title_head"))
+    assert all(math.isnan(value) for value in column(empty, "title_precision"))
 
 
 def test_seeker_features_are_missing_without_a_seeker() -> None:
