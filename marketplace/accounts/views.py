@@ -110,6 +110,18 @@ def logout() -> Response:
     return redirect(url_for("home.index"))
 
 
+@bp.get("/terms")
+def terms() -> str:
+    """《用户服务协议》: what the platform promises and asks of its users."""
+    return render_template("accounts/terms.html")
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """《隐私政策》: what is collected, who sees it, and how to change it."""
+    return render_template("accounts/privacy.html")
+
+
 @bp.get("/signup")
 def signup() -> Response | str:
     if current_user.is_authenticated:

@@ -196,3 +196,18 @@ def test_a_pay_that_is_not_a_number_is_refused_on_the_profile(
         assert "请输入数字金额" in response.get_data(as_text=True)
     profile = session.scalars(select(SeekerProfile)).one()
     assert profile.expected_pay_min is None
+
+
+def test_the_agreement_and_privacy_policy_are_pages_the_signup_links_to(
+    client: FlaskClient,
+) -> None:
+    for page in ("/signup/seeker", "/signup/employer"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'href="/terms"' in html
+        assert 'href="/privacy"' in html
+    terms = client.get("/terms")
+    assert terms.status_code == 200
+    assert "用户服务协议" in terms.get_data(as_text=True)
+    privacy = client.get("/privacy").get_data(as_text=True)
+    assert "隐私政策" in privacy
+    assert "推荐人选" in privacy
