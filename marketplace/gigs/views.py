@@ -49,6 +49,7 @@ from marketplace.gigs.models import (
 )
 from marketplace.gigs.records import QUEUE_DOWN
 from marketplace.localtime import LOCAL_OFFSET, day_and_time
+from marketplace.localtime import local_time as clock_time
 from marketplace.places.models import Place
 from marketplace.seekers.models import SeekerProfile
 
@@ -92,11 +93,9 @@ def _helpers() -> dict[str, Any]:
 def local_time(moment: datetime | None, fmt: str | None = None) -> str:
     """A naive-UTC timestamp as Weihai reads it: the day (with the year when not this year) and
     the time, or `fmt`."""
-    if moment is None:
-        return ""
-    if fmt is None:
-        return day_and_time(moment, utcnow())
-    return (moment + LOCAL_OFFSET).strftime(fmt)
+    if fmt is not None or moment is None:
+        return clock_time(moment, fmt or "")
+    return day_and_time(moment, utcnow())
 
 
 def pay_text(amount: float | None, unit: str | None) -> str:

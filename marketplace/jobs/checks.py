@@ -720,8 +720,8 @@ def _combo_findings(fields: dict[str, str]) -> Iterable[Finding]:
 def _reference_findings(draft: PostingDraft, reference: PayRange | None) -> Iterable[Finding]:
     if reference is None:
         return
-    low_pay = _least(draft.monthly_min, draft.monthly_max)
-    high_pay = _least(draft.monthly_max, draft.monthly_min)  # the most: its only bound else
+    low_pay = _either(draft.monthly_min, draft.monthly_max)
+    high_pay = _either(draft.monthly_max, draft.monthly_min)
     if low_pay is None or high_pay is None:
         return
     if high_pay < reference.low * PAY_LOW_FACTOR:
@@ -739,9 +739,9 @@ def _reference_findings(draft: PostingDraft, reference: PayRange | None) -> Iter
     yield Finding(code, Severity.REVIEW, "salary", (), message)
 
 
-def _least(low: float | None, high: float | None) -> float | None:
-    """The first bound of a range, or its only one."""
-    return low if low is not None else high
+def _either(bound: float | None, other: float | None) -> float | None:
+    """A bound of a range, or its other one when that is all it states."""
+    return bound if bound is not None else other
 
 
 def _yuan(amount: float) -> str:
@@ -756,12 +756,12 @@ def _below_minimum_wage(draft: PostingDraft) -> Finding | None:
     # the monthly standard is for full-time work; part-time hours a month are not stated
     full_time = draft.kind in (None, "full_time")
     if unit in ("month", "year") and full_time:
-        pay, floor = _least(draft.monthly_min, draft.monthly_max), MINIMUM_WAGE_MONTHLY
+        pay, floor = _either(draft.monthly_min, draft.monthly_max), MINIMUM_WAGE_MONTHLY
     elif unit == "hour":
-        pay, floor = _least(draft.salary_min, draft.salary_max), MINIMUM_WAGE_HOURLY
+        pay, floor = _either(draft.salary_min, draft.salary_max), MINIMUM_WAGE_HOURLY
     else:
         return None
-    stated = _least(draft.salary_min, draft.salary_max)
+    stated = _either(draft.salary_min, draft.salary_max)
     if pay is None or stated is None or pay >= floor:
         return None
     pay_text = f"{_yuan(stated)} 元/{UNIT_NAMES[unit]}"
@@ -778,9 +778,9 @@ def _below_minimum_wage(draft: PostingDraft) -> Finding | None:
 def _implausibly_high(draft: PostingDraft) -> Finding | None:
     """The least pay stated above what any job here pays by that unit."""
     unit = draft.salary_unit
-    stated = _least(draft.salary_min, draft.salary_max)
+    stated = _either(draft.salary_min, draft.salary_max)
     if unit in ("month", "year"):
-        pay, limit = _least(draft.monthly_min, draft.monthly_max), PAY_IMPLAUSIBLE_MONTHLY
+        pay, limit = _either(draft.monthly_min, draft.monthly_max), PAY_IMPLAUSIBLE_MONTHLY
     elif unit == "day":
         pay, limit = stated, PAY_IMPLAUSIBLE_DAILY
     elif unit == "hour":

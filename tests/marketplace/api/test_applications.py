@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,11 @@ def _signed_in(new_api: NewApi, user: User) -> ApiClient:
     assert user.phone is not None
     api.sign_in(user.phone, accounts.PASSWORD)
     return api
+
+
+def _employer_api(session: Session, new_api: NewApi, **employer: Any) -> ApiClient:
+    """A client signed in for a new employer (verified unless `verification` says otherwise)."""
+    return _signed_in(new_api, _employer_account(session, factories.employer(session, **employer)))
 
 
 def test_a_seeker_applies_lists_and_withdraws(session: Session, new_api: NewApi) -> None:
@@ -115,8 +121,7 @@ def test_applications_are_a_seekers_own(session: Session, new_api: NewApi) -> No
 def test_a_verified_employer_posts_and_sees_the_posting_published(
     session: Session, new_api: NewApi
 ) -> None:
-    employer = factories.employer(session)
-    api = _signed_in(new_api, _employer_account(session, employer))
+    api = _employer_api(session, new_api)
     posted = api.post(
         f"{PREFIX}/employer/jobs",
         json={
@@ -144,8 +149,7 @@ def test_a_verified_employer_posts_and_sees_the_posting_published(
 def test_a_posting_below_the_minimum_wage_waits_for_review_through_the_api(
     session: Session, new_api: NewApi
 ) -> None:
-    employer = factories.employer(session)
-    api = _signed_in(new_api, _employer_account(session, employer))
+    api = _employer_api(session, new_api)
     posted = api.post(
         f"{PREFIX}/employer/jobs",
         json={"title": "叉车司机", "pay_min": 1, "pay_max": 2, "pay_unit": "month"},
@@ -162,8 +166,7 @@ def test_a_posting_below_the_minimum_wage_waits_for_review_through_the_api(
 def test_an_unverified_employers_posting_waits_for_review(
     session: Session, new_api: NewApi
 ) -> None:
-    employer = factories.employer(session, verification=Verification.PENDING)
-    api = _signed_in(new_api, _employer_account(session, employer))
+    api = _employer_api(session, new_api, verification=Verification.PENDING)
     outcome = api.post(f"{PREFIX}/employer/jobs", json={"title": "扇贝养殖工"}).get_json()
     assert outcome["published"] is False
     assert outcome["job"]["status"] == "pending_review"
@@ -171,8 +174,7 @@ def test_an_unverified_employers_posting_waits_for_review(
 
 
 def test_posting_refusals_name_the_problem(session: Session, new_api: NewApi) -> None:
-    employer = factories.employer(session)
-    api = _signed_in(new_api, _employer_account(session, employer))
+    api = _employer_api(session, new_api)
     missing = api.post(f"{PREFIX}/employer/jobs", json={"description": "无标题"})
     assert missing.status_code == 422
     assert missing.get_json()["error"]["message"] == "title：必填"
