@@ -5,7 +5,9 @@ Never score a query the model trained on: folds are split by query.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +16,7 @@ import numpy.typing as npt
 
 from indexer.metrics import condensed_ndcg_at, ndcg_at
 from matching.features import Candidate, QueryContext, featurize
-from matching.ranker import Ranker, rerank
+from matching.ranker import Ranker, key_enterprises_first, rerank
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class CvReport:
     # NDCG@10 with the unjudged postings left out (indexer.metrics.condensed_ndcg_at)
     engine_judged_only: dict[str, float] = field(default_factory=dict)
     reranked_judged_only: dict[str, float] = field(default_factory=dict)
+    # with `key_lift`: NDCG@10 per query of each order with key enterprises lifted within
+    # their tier ("engine+key", "reranked+key"), and key-enterprise postings in each order's
+    # top 10s (the four orders)
+    lifted: dict[str, dict[str, float]] = field(default_factory=dict)
+    key_in_top10: Counter[str] = field(default_factory=Counter)
 
     @property
     def engine_mean(self) -> float:
@@ -79,6 +86,16 @@ def _condensed(order: Sequence[Candidate], grades: dict[str, int]) -> float:
     return condensed_ndcg_at([str(c.job_id) for c in order], grades, 10)
 
 
+def _lift_keys(
+    ranked: Sequence[tuple[Candidate, float]], key_jobs: AbstractSet[int], *, model: bool
+) -> list[Candidate]:
+    """The ranked candidates with key enterprises first within each tier, as search does."""
+    order = key_enterprises_first(
+        [score for _c, score in ranked], [c.job_id in key_jobs for c, _s in ranked], model=model
+    )
+    return [ranked[i][0] for i in order]
+
+
 def grouped_cv(
     queries: Sequence[JudgedQuery],
     now: datetime,
@@ -86,10 +103,14 @@ def grouped_cv(
     make: Callable[[], Ranker] = Ranker,
     judged: dict[str, dict[int, int]] | None = None,
     progress: Callable[[int], None] | None = None,
+    key_jobs: AbstractSet[int] | None = None,
 ) -> CvReport:
     """Engine vs reranked NDCG@10 per query, each query scored by a model that never saw it.
 
-    `judged` gives the full judgments per query (by job id) when the candidates miss some.
+    `judged` gives the full judgments per query (by job id) when the candidates miss some;
+    with `key_jobs` (key enterprises' postings) both orders are also scored with those lifted
+    within their tier. Only the lift sees them, not the model: the served model is trained
+    where no employer is flagged, so its trees never split on the flag.
     """
     report = CvReport(folds=folds)
     order = sorted(range(len(queries)), key=lambda i: queries[i].qid)
@@ -100,7 +121,21 @@ def grouped_cv(
         for q in held:
             grades = (judged or {}).get(q.qid, q.grades)
             as_text = {str(job_id): grade for job_id, grade in grades.items()}
-            reranked = [c for c, _score in rerank(model, q.context, q.candidates, now)]
+            scored = rerank(model, q.context, q.candidates, now)
+            reranked = [c for c, _score in scored]
+            if key_jobs is not None:
+                orders = {
+                    "engine": list(q.candidates),
+                    "engine+key": _lift_keys(
+                        [(c, c.engine_score) for c in q.candidates], key_jobs, model=False
+                    ),
+                    "reranked": reranked,
+                    "reranked+key": _lift_keys(scored, key_jobs, model=True),
+                }
+                for name, ranked in orders.items():
+                    if name.endswith("+key"):
+                        report.lifted.setdefault(name, {})[q.qid] = _ndcg(ranked, as_text)
+                    report.key_in_top10[name] += sum(c.job_id in key_jobs for c in ranked[:10])
             report.engine[q.qid] = _ndcg(q.candidates, as_text)
             report.reranked[q.qid] = _ndcg(reranked, as_text)
             report.unjudged_engine += sum(1 for c in q.candidates[:10] if c.job_id not in grades)

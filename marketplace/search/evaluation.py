@@ -50,6 +50,13 @@ DEPTH = 100  # ranked postings kept per query (Recall@100, TREC run)
 
 
 INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+KEY_SHARE = click.option(
+    "--key-share",
+    type=click.FloatRange(0, 0.9),
+    default=0.0,
+    help="Flag this share of the corpus's employers as key enterprises (seeded) and compare "
+    "each order with and without their lift.",
+)
 
 
 @eval_cli.command("search")
@@ -73,13 +80,7 @@ INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="The model that reranks: 'instance' (the trained one, if any), 'none', or a model "
     "file inside the instance folder.",
 )
-@click.option(
-    "--key-share",
-    type=click.FloatRange(0, 0.9),
-    default=0.0,
-    help="Flag this share of the corpus's employers as key enterprises (seeded) and compare "
-    "each order with and without their lift.",
-)
+@KEY_SHARE
 @click.option("--per-query", is_flag=True, help="Print each query's scores too.")
 @click.option(
     "--unjudged-out",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +24,13 @@ from marketplace.database import get_database, utcnow
 from marketplace.interactions.services import logged_events
 from marketplace.jobs.models import Job
 from marketplace.search.engine import SearchHolder, get_search, job_record, ranker_path
-from marketplace.search.evaluation import INPUT_FILE, file_digest, throwaway_instance
+from marketplace.search.evaluation import (
+    INPUT_FILE,
+    KEY_SHARE,
+    file_digest,
+    flag_key_enterprises,
+    throwaway_instance,
+)
 from marketplace.search.ranking import candidates, query_context
 from marketplace.search.services import build_query, search_jobs
 from matching.clicklog import PROPENSITY_FLOOR, estimate_propensities, shown_jobs, training_set
@@ -71,8 +77,9 @@ def query_candidates(
     holder: SearchHolder, session: Session, text: str, depth: int
 ) -> tuple[QueryContext, list[Candidate], list[Job]]:
     """A query's context and its best `depth` candidates in the engine's order, as search
-    builds them (no model), with their jobs."""
-    page = search_jobs(holder, session, text, limit=depth, ranker=None)
+    builds them (no model, no key-enterprise lift: the order the model reranks), with their
+    jobs."""
+    page = search_jobs(holder, session, text, limit=depth, ranker=None, key_lift=False)
     hits = [(job_record(hit.job), hit.score) for hit in page.hits]
     found = candidates(hits, holder.tokenizer, holder.engine)
     context = query_context(build_query(holder, session, text), text, holder.tokenizer)
@@ -114,8 +121,15 @@ def gather(
 @click.option("--folds", default=5, show_default=True, help="Folds, split by query.")
 @DEPTH
 @click.option("--per-query", is_flag=True, help="Print each query's NDCG@10 too.")
+@KEY_SHARE
 def cv_command(
-    corpus: Path, queries: Path, qrels: Path, folds: int, depth: int | None, per_query: bool
+    corpus: Path,
+    queries: Path,
+    qrels: Path,
+    folds: int,
+    depth: int | None,
+    per_query: bool,
+    key_share: float,
 ) -> None:
     """NDCG@10 of the engine alone and reranked, each query scored by a model that never saw it."""
     query_list, judgments = _read_judgments(queries, qrels)
@@ -124,10 +138,19 @@ def cv_command(
     depth = depth or int(current_app.config["RERANK_DEPTH"])
     now: datetime = utcnow()
     with throwaway_instance(corpus, "fts5") as (holder, session):
+        flagged = flag_key_enterprises(session, key_share) if key_share else 0
+        if flagged:
+            click.echo(f"flagged {flagged} employers as key enterprises (seeded)", err=True)
         gathered = gather(holder, session, query_list, judgments, depth)
+        key_jobs, unflagged = _set_aside_key_flags(gathered.judged)
         with click.progressbar(length=folds, label="cross-validating", file=sys.stderr) as bar:
             report = grouped_cv(
-                gathered.judged, now, folds=folds, judged=gathered.full, progress=bar.update
+                unflagged,
+                now,
+                folds=folds,
+                judged=gathered.full,
+                progress=bar.update,
+                key_jobs=key_jobs if key_share else None,
             )
     if per_query:
         for qid in sorted(report.engine):
@@ -148,6 +171,29 @@ def cv_command(
         f"{report.mean(report.engine_judged_only):.4f}, "
         f"reranked {report.mean(report.reranked_judged_only):.4f}"
     )
+    if key_share:
+        shown = 10 * len(gathered.judged)
+        means = {"engine": report.engine_mean, "reranked": report.reranked_mean}
+        for name in ("engine", "reranked"):
+            lifted = report.mean(report.lifted[f"{name}+key"])
+            click.echo(
+                f"key-enterprise lift, {name}: NDCG@10 {means[name]:.4f} -> {lifted:.4f}, "
+                f"key share of top 10s {report.key_in_top10[name] / shown:.3f} -> "
+                f"{report.key_in_top10[name + '+key'] / shown:.3f}"
+            )
+
+
+def _set_aside_key_flags(
+    queries: Sequence[JudgedQuery],
+) -> tuple[frozenset[int], list[JudgedQuery]]:
+    """The key enterprises' postings, and the queries with their candidates unflagged: the
+    model is trained and scored as `make ranker` trains it, where no employer is flagged."""
+    key_jobs = frozenset(c.job_id for q in queries for c in q.candidates if c.is_key_enterprise)
+    unflagged = [
+        replace(q, candidates=[replace(c, is_key_enterprise=False) for c in q.candidates])
+        for q in queries
+    ]
+    return key_jobs, unflagged
 
 
 MIN_SEARCHES = 200  # fewer searches than this teach the model noise

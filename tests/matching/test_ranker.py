@@ -112,6 +112,34 @@ def test_cross_validation_scores_each_query_once_with_a_model_that_never_saw_it(
     assert report.reranked_mean > report.engine_mean
 
 
+def test_cross_validation_measures_the_key_enterprise_lift_in_both_orders() -> None:
+    def with_a_key_enterprise(qid: int) -> JudgedQuery:
+        query = judged(qid)
+        # one engine tier (scores within 2% of the first); the last posting is a key
+        # enterprise's, relevant, and the lift brings it into the top 10
+        tier = [replace(c, engine_score=10.0 - 0.01 * c.engine_rank) for c in query.candidates]
+        last = query.candidates[-1]
+        found = tier + [
+            replace(last, job_id=qid * 100 + 11 + extra, engine_rank=11 + extra, engine_score=9.9)
+            for extra in (0, 1)
+        ]
+        grades = {c.job_id: 3 for c in found if "焊工" in c.title_words}
+        return replace(query, candidates=found, grades=grades)
+
+    queries = [with_a_key_enterprise(n) for n in range(10)]
+    key_jobs = {q.candidates[-1].job_id for q in queries}
+    report = grouped_cv(
+        queries, NOW, folds=5, make=lambda: Ranker(min_samples_leaf=5), key_jobs=key_jobs
+    )
+
+    assert report.key_in_top10["engine"] == 0
+    assert report.key_in_top10["engine+key"] == len(queries)  # first in its tier
+    # a relevant posting rose past irrelevant ones: the lifted engine order scores better
+    assert report.mean(report.lifted["engine+key"]) > report.engine_mean
+    assert sorted(report.lifted["reranked+key"]) == sorted(q.qid for q in queries)
+    assert report.key_in_top10["reranked+key"] >= report.key_in_top10["reranked"]
+
+
 def test_key_enterprises_rise_within_a_tier_and_never_past_it() -> None:
     # engine scores: 10, 9.9 and 9.85 are one tier (within 2% of 10); 7 starts another
     scores = [10.0, 9.9, 9.85, 7.0, 6.9]

@@ -46,6 +46,13 @@ def corpus_rows() -> list[dict[str, str]]:
 
 
 @pytest.fixture
+def files(judged_files: tuple[Path, Path, Path]) -> list[str]:
+    """The three options every judged command takes."""
+    corpus, queries, qrels = judged_files
+    return ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
+
+
+@pytest.fixture
 def judged_files(tmp_path: Path) -> tuple[Path, Path, Path]:
     corpus = write_csv(tmp_path / "jobs.csv", corpus_rows())
     queries = tmp_path / "queries.jsonl"
@@ -75,10 +82,8 @@ def instance(app: Flask, tmp_path: Path) -> Path:
 
 
 def test_train_saves_a_model_that_eval_shows_beside_the_engine(
-    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path]
+    app: Flask, instance: Path, files: list[str]
 ) -> None:
-    corpus, queries, qrels = judged_files
-    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
     runner = app.test_cli_runner()
 
     trained = runner.invoke(args=["ranker", "train", *files, "--depth", "50"])
@@ -104,10 +109,8 @@ def test_train_saves_a_model_that_eval_shows_beside_the_engine(
 
 
 def test_cv_scores_each_query_with_a_model_that_never_saw_it(
-    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path]
+    app: Flask, instance: Path, files: list[str]
 ) -> None:
-    corpus, queries, qrels = judged_files
-    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
 
     result = app.test_cli_runner().invoke(args=["ranker", "cv", *files, "--folds", "4"])
 
@@ -131,10 +134,8 @@ def test_cv_scores_each_query_with_a_model_that_never_saw_it(
 
 
 def test_eval_refuses_a_model_from_outside_the_instance_folder(
-    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path], tmp_path: Path
+    app: Flask, instance: Path, files: list[str], tmp_path: Path
 ) -> None:
-    corpus, queries, qrels = judged_files
-    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
     runner = app.test_cli_runner()
     outside = tmp_path / "elsewhere" / "ranker.model"
     trained = runner.invoke(args=["ranker", "train", *files, "--out", str(outside)])
@@ -147,10 +148,9 @@ def test_eval_refuses_a_model_from_outside_the_instance_folder(
 
 
 def test_search_pages_follow_the_instance_model_and_the_engine_without_one(
-    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path]
+    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path], files: list[str]
 ) -> None:
-    corpus, queries, qrels = judged_files
-    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
+    corpus = judged_files[0]
     runner = app.test_cli_runner()
     assert runner.invoke(args=["jobs", "import", str(corpus)]).exit_code == 0
     with app.app_context():
@@ -177,10 +177,8 @@ def test_search_pages_follow_the_instance_model_and_the_engine_without_one(
 
 
 def test_eval_measures_the_key_enterprise_lift(
-    app: Flask, instance: Path, judged_files: tuple[Path, Path, Path]
+    app: Flask, instance: Path, files: list[str]
 ) -> None:
-    corpus, queries, qrels = judged_files
-    files = ["--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels)]
 
     result = app.test_cli_runner().invoke(
         args=["eval", "search", *files, "--ranker", "none", "--key-share", "0.3"]
@@ -190,3 +188,18 @@ def test_eval_measures_the_key_enterprise_lift(
     assert len(row(result.output, "NDCG@10")) == 2  # engine, engine+key
     without, lifted = (float(cell) for cell in row(result.output, "key share of top 10"))
     assert lifted > without  # key postings rose within their tiers
+
+
+def test_cv_measures_the_key_enterprise_lift(app: Flask, files: list[str]) -> None:
+
+    result = app.test_cli_runner().invoke(
+        args=["ranker", "cv", *files, "--folds", "4", "--key-share", "0.5"]
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = {line.split(":")[0]: line for line in result.output.splitlines() if "lift," in line}
+    assert set(lines) == {"key-enterprise lift, engine", "key-enterprise lift, reranked"}
+    for line in lines.values():
+        shares = line.rsplit("top 10s ", 1)[1].split(" -> ")
+        # half the employers flagged: key postings show, and the lift never shows fewer
+        assert 0 < float(shares[0]) <= float(shares[1])
