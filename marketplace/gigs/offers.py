@@ -191,7 +191,7 @@ def accept_offer(
     request_id, worker_id = offer.request_id, offer.worker_id
     session.rollback()
     try:
-        return _record_accept(session, offer_id, request_id, now, actor)
+        accepted = _record_accept(session, offer_id, request_id, now, actor)
     except HireConflict as refusal:
         if claim.result == ClaimResult.ACCEPTED:
             state = refusal.offer_state or queue.offered_state(queue.epoch_ms(deadline))
@@ -209,6 +209,43 @@ def accept_offer(
             )
         log.warning("offer %s: accepting not saved (%s)", offer_id, error)
         raise ServiceUnavailable("暂时无法保存，请重试") from error
+    _decline_clashing(session, client, accepted, actor, now)
+    return accepted
+
+
+CLASHING = "已接同一时段的其他零工，自动婉拒"
+
+
+def _decline_clashing(
+    session: Session, client: redis.Redis, accepted: GigOffer, actor: User | None, now: datetime
+) -> None:
+    """Decline, for the worker, their other open offers whose windows overlap the one just
+    accepted: they can no longer take them (the claim refuses a double booking), and those
+    requests move on to other workers now, not when the offers expire. Not counted as the
+    worker's declines. The acceptance stands whatever happens here."""
+    request = accepted.request
+    clashing = session.execute(
+        select(GigOffer.request_id, GigOffer.id)
+        .join(GigRequest, GigRequest.id == GigOffer.request_id)
+        .where(
+            GigOffer.worker_id == accepted.worker_id,
+            GigOffer.status == OfferStatus.OFFERED,
+            GigOffer.expires_at > now,
+            GigOffer.request_id != request.id,
+            GigRequest.starts_at < request.ends_at,
+            GigRequest.ends_at > request.starts_at,
+        )
+    ).all()
+    session.rollback()
+    for request_id, offer_id in clashing:
+        try:
+            _decline(
+                session, client, request_id, offer_id, actor=actor, now=now, policy=None, clash=True
+            )
+        except (Conflict, SQLAlchemyError) as error:
+            # answered, cancelled or expired meanwhile; or not saved: the sweep expires it
+            session.rollback()
+            log.info("offer %s: not declined as clashing (%s)", offer_id, error)
 
 
 def _undo_claim(client: redis.Redis, request_id: int, worker_id: int, state: str) -> None:
@@ -234,6 +271,22 @@ def decline_offer(
     now = now or utcnow()
     request_id = _load_offer(session, offer_id, actor).request_id
     session.rollback()
+    return _decline(session, client, request_id, offer_id, actor=actor, now=now, policy=policy)
+
+
+def _decline(
+    session: Session,
+    client: redis.Redis,
+    request_id: int,
+    offer_id: int,
+    *,
+    actor: User | None,
+    now: datetime,
+    policy: DispatchPolicy | None,
+    clash: bool = False,
+) -> GigOffer:
+    """Decline an offer whose worker the caller may act for; `clash`: for them, because they
+    accepted another job at the same time (not counted as their decline)."""
     try:
         _request, offer = _lock_offer(session, request_id, offer_id, now)
         if offer.status == OfferStatus.DECLINED:
@@ -242,15 +295,21 @@ def decline_offer(
         if offer.status != OfferStatus.OFFERED:
             raise Conflict("该邀约已不能拒绝（已接受的请用“退出”）")
         records.offer_event(
-            session, offer, OfferStatus.DECLINED, now, user_id=actor.id if actor else None
+            session,
+            offer,
+            OfferStatus.DECLINED,
+            now,
+            note=CLASHING if clash else None,
+            user_id=actor.id if actor else None,
         )
         offer.responded_at = now
-        session.execute(
-            update(GigWorker)
-            .where(GigWorker.id == offer.worker_id)
-            .values(declines_count=GigWorker.declines_count + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        if not clash:
+            session.execute(
+                update(GigWorker)
+                .where(GigWorker.id == offer.worker_id)
+                .values(declines_count=GigWorker.declines_count + 1, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
         session.commit()
     except BaseException:
         session.rollback()

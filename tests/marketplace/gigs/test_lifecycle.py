@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from marketplace.errors import Conflict, ServiceUnavailable, ValidationError
-from marketplace.gigs import keys, queue, records, services, state
+from marketplace.gigs import keys, offers, queue, records, services, state
 from marketplace.gigs.dispatch import DispatchPolicy
 from marketplace.gigs.models import (
     GigEvent,
@@ -129,6 +129,38 @@ def test_declining_records_it_and_the_offer_cannot_be_accepted_after(
     assert refused.value.result == ClaimResult.NOT_OFFERED
     session.expire_all()
     assert factories.fresh(session, GigWorker, worker.id).declines_count == 1
+    assert_redis_matches_sql(session, rds)
+
+
+def test_accepting_declines_the_workers_other_offers_at_that_time_for_them(
+    session: Session, rds: redis.Redis
+) -> None:
+    worker = factories.worker(session, rds)
+    other = factories.worker(session, rds, km=1.0)
+    taken = factories.request(session, rds, urgent=True)  # in 2 hours, for 4
+    clashing = factories.request(session, rds, urgent=True, starts_in=timedelta(hours=3))
+    later = factories.request(session, rds, urgent=True, starts_in=timedelta(hours=6))
+    offered = {r.id: factories.offers_of(session, r.id) for r in (taken, clashing, later)}
+    assert all(worker.id in offers and other.id in offers for offers in offered.values())
+
+    services.accept_offer(session, rds, offered[taken.id][worker.id].id, now=SOON)
+
+    now_offered = factories.offers_of(session, clashing.id)
+    assert now_offered[worker.id].status == OfferStatus.DECLINED  # they could not take it
+    assert factories.offers_of(session, later.id)[worker.id].status == OfferStatus.OFFERED
+    # not held against them: their record shows no decline
+    assert factories.fresh(session, GigWorker, worker.id).declines_count == 0
+    note = session.scalar(
+        select(GigEvent.note).where(
+            GigEvent.offer_id == now_offered[worker.id].id,
+            GigEvent.to_status == OfferStatus.DECLINED,
+        )
+    )
+    assert note == offers.CLASHING
+    assert_redis_matches_sql(session, rds)
+    # the clashing request is still open to the other worker
+    services.accept_offer(session, rds, now_offered[other.id].id, now=SOON)
+    assert factories.fresh(session, GigRequest, clashing.id).status == RequestStatus.FILLED
     assert_redis_matches_sql(session, rds)
 
 

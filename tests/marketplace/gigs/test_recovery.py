@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from marketplace.database import utcnow
 from marketplace.errors import ServiceUnavailable
 from marketplace.gigs import keys, queue, services, state
-from marketplace.gigs.models import GigRequest, RequestStatus
+from marketplace.gigs.models import GigOffer, GigRequest, OfferStatus, RequestStatus
 from marketplace.gigs.queue import ClaimResult
 from marketplace.gigs.recovery import expected_state
 from tests.marketplace.gigs import factories
@@ -83,6 +83,10 @@ def test_after_a_restart_a_worker_still_cannot_be_double_booked(
     first_offer = factories.offers_of(session, first.id)[worker.id]
     second_offer = factories.offers_of(session, second.id)[worker.id]
     services.accept_offer(session, rds, first_offer.id, now=SOON)
+    # accepting declined the clashing offer for the worker; had that not been saved (it is
+    # allowed to fail), the offer would still be open: the guard must hold after a restart
+    factories.fresh(session, GigOffer, second_offer.id).status = OfferStatus.OFFERED
+    session.commit()
     redis_server.kill()
     redis_server.start()
     with pytest.raises(services.HireConflict) as refused:
