@@ -130,6 +130,10 @@ class WorkerForm(Form):
             raise ValidationError("请选择工钱单位")
         if (self.rate_amount.data is None) != (not field.data):
             raise ValidationError("请同时填写期望工钱和单位，或都不填")
+        if self.rate_amount.data is not None and field.data:
+            problem = pay_problem(float(self.rate_amount.data), field.data)
+            if problem is not None:
+                raise ValidationError(problem)
 
 
 class WalkInWorkerForm(WorkerForm):

@@ -123,11 +123,15 @@ def _pay(amount: float | None, unit: str | None, *, required: bool) -> None:
         raise ValidationError("报酬单位须为按天、按小时或按件")
     if amount is None or amount <= 0:
         raise ValidationError("报酬须大于零")
+    problem = pay_problem(amount, unit)
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 def pay_problem(amount: float, unit: str) -> str | None:
-    """Why a request's pay is refused, in Chinese (None: within PAY_BOUNDS). `unit` is a
-    PayUnit: the callers refuse any other first (`_pay`, the form's unit field)."""
+    """Why a request's pay or a worker's expected rate is refused, in Chinese (None: within
+    PAY_BOUNDS). `unit` is a PayUnit: the callers refuse any other first (`_pay`, the forms'
+    unit fields)."""
     low, high = PAY_BOUNDS[PayUnit(unit)]
     name = UNIT_NAMES[unit]
     if unit == PayUnit.HOUR and amount < low:
@@ -352,9 +356,6 @@ def post_request(
     if not 1 <= headcount <= MAX_HEADCOUNT:
         raise ValidationError(f"招工人数须在 1 到 {MAX_HEADCOUNT} 之间")
     _pay(pay_amount, pay_unit, required=True)
-    problem = pay_problem(pay_amount, pay_unit)
-    if problem is not None:
-        raise ValidationError(problem)
     tags = _skills(skills, required=False)
     point_lat, point_lng, point_datum = _point(session, place_code, lat, lng, datum)
     request = GigRequest(

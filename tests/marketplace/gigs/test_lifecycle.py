@@ -305,6 +305,15 @@ def test_a_request_paying_outside_the_bounds_of_its_unit_is_refused(
     assert session.scalar(select(func.count()).select_from(GigRequest)) == 0
 
 
+def test_a_worker_rate_outside_the_bounds_of_its_unit_is_refused(
+    session: Session, rds: redis.Redis
+) -> None:
+    with pytest.raises(ValidationError, match="按天计的工钱须在"):
+        factories.worker(session, rds, rate_amount=30_000, rate_unit=PayUnit.DAY)
+    worker = factories.worker(session, rds, rate_amount=25, rate_unit=PayUnit.HOUR)
+    assert (worker.rate_amount, worker.rate_unit) == (25, PayUnit.HOUR)
+
+
 def test_ordinary_day_hour_and_piece_pay_is_accepted(session: Session, rds: redis.Redis) -> None:
     for amount, unit in ((50, PayUnit.DAY), (18, PayUnit.HOUR), (0.5, PayUnit.PIECE)):
         assert factories.request(session, rds, pay_amount=amount, pay_unit=unit).id

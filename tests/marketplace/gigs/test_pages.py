@@ -147,6 +147,22 @@ def test_bad_worker_input_says_why_in_chinese_and_saves_nothing(
     assert "请同时填写期望工钱和单位" in page
     assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
 
+    # a rate outside what its unit can mean: 2,500 yuan a piece, 8 yuan an hour
+    for amount, unit, why in (("2500", "piece", "按件计的工钱须在"), ("8", "hour", "最低工资")):
+        response = client.post(
+            "/gigs/worker",
+            data={
+                "skills": ["搬运"],
+                "place": VILLAGE_3,
+                "days": ["1"],
+                "rate_amount": amount,
+                "rate_unit": unit,
+            },
+        )
+        assert response.status_code == 200
+        assert why in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
+
 
 def test_an_urgent_request_is_offered_accepted_and_counted(
     app: Flask, session: Session, rds: redis.Redis
