@@ -13,7 +13,7 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Role, User
 from marketplace.database import utcnow
 from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.gigs import permissions, queue, records
@@ -156,20 +156,35 @@ def _with(on_behalf_note: str | None, note: str | None) -> str | None:
     return "；".join(parts) or None
 
 
+HAS_ACCOUNT = "这个手机号已注册了账号：请本人登录后在「零工」页登记（可请服务站工作人员帮忙操作）"
+
+
 def walk_in_profile(
     session: Session, point_id: int | None, name: str, phone: str, place_code: str
 ) -> SeekerProfile:
-    """The profile of a person without an account, registered at this point (found again by
-    phone there, else made); flushed only, so a refused registration rolls it back."""
+    """The profile of a person without an account, found again by phone (registered here
+    first, else at another point: one person, one worker, whichever desk or kiosk they walk
+    into), else made; flushed only, so a refused registration rolls it back.
+
+    A phone that belongs to an account is refused: a shared terminal cannot tell its holder
+    from anyone who types the number, and a second profile would let dispatch book one
+    person twice at the same hours.
+    """
     place = session.get(Place, place_code)
     if place is None:
         raise ValidationError("请选择家住的村居")
+    seeker_account = select(User.id).where(User.phone == phone, User.role == Role.SEEKER)
+    profile_of_one = select(SeekerProfile.id).where(
+        SeekerProfile.user_id.is_not(None), SeekerProfile.phone == phone
+    )
+    if session.scalar(seeker_account.union(profile_of_one).limit(1)) is not None:
+        raise ValidationError(HAS_ACCOUNT)
     profile = session.scalar(
-        select(SeekerProfile).where(
-            SeekerProfile.user_id.is_(None),
-            SeekerProfile.phone == phone,
-            SeekerProfile.registered_at_point_id == point_id,
-        )
+        select(SeekerProfile)
+        .where(SeekerProfile.user_id.is_(None), SeekerProfile.phone == phone)
+        # registered here first; else the earliest registration elsewhere
+        .order_by((SeekerProfile.registered_at_point_id == point_id).desc(), SeekerProfile.id)
+        .limit(1)
     )
     if profile is None:
         profile = SeekerProfile(

@@ -39,6 +39,15 @@ def tomorrow() -> str:
     return (utcnow() + LOCAL_OFFSET + timedelta(days=1)).date().isoformat()
 
 
+def another_point(session: Session) -> ServicePoint:
+    """别的站, in another town."""
+    session.add(Place(code="371082100", name="别镇", level=PlaceLevel.TOWN, parent_code="371082"))
+    other = ServicePoint(name="别的站", level="town", place_code="371082100", lat=37.1, lng=122.4)
+    session.add(other)
+    session.commit()
+    return other
+
+
 # ---- enrolment ---------------------------------------------------------------------------------
 
 
@@ -126,10 +135,7 @@ def test_staff_register_a_device_and_see_its_token_once(
 def test_staff_of_another_point_cannot_register_for_this_one(
     session: Session, point: ServicePoint
 ) -> None:
-    session.add(Place(code="371082100", name="别镇", level=PlaceLevel.TOWN, parent_code="371082"))
-    other = ServicePoint(name="别的站", level="town", place_code="371082100", lat=37.1, lng=122.4)
-    session.add(other)
-    session.commit()
+    other = another_point(session)
     stranger = accounts.user(session, Role.STAFF, service_point_id=other.id)
     session.commit()
     assert point.id not in {p.id for p in services.points_for(session, stranger)}
@@ -275,6 +281,38 @@ def test_a_returning_walk_in_worker_is_updated_not_duplicated(
     worker = session.scalar(select(GigWorker))
     assert worker is not None
     assert worker.skill_set == {"瓦工", "电焊"}
+
+
+def test_a_worker_registered_at_another_point_is_the_same_person_here(
+    kiosk: FlaskClient, session: Session
+) -> None:
+    other = another_point(session)
+    first = gig_services.walk_in_profile(session, other.id, "王师傅", "17077770104", VILLAGE_3)
+    session.commit()
+    data = {"name": "王师傅", "phone": "17077770104", "skills": ["瓦工"], "place": VILLAGE_3}
+
+    response = kiosk.post("/kiosk/workers/new", data={**data, "days": list("1234567")})
+
+    assert response.status_code == 303
+    assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 1
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    assert worker.seeker_id == first.id  # one person, one worker: never booked twice at once
+
+
+def test_an_account_holders_phone_is_refused_at_the_terminal(
+    kiosk: FlaskClient, session: Session
+) -> None:
+    holder = accounts.user(session, Role.SEEKER)
+    session.commit()
+    data = {"name": "张三", "phone": holder.phone, "skills": ["瓦工"], "place": VILLAGE_3}
+
+    response = kiosk.post("/kiosk/workers/new", data={**data, "days": list("1234567")})
+
+    assert response.status_code == 200
+    assert gig_services.HAS_ACCOUNT in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 0
+    assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
 
 
 def test_bad_worker_input_says_why_and_saves_nothing(kiosk: FlaskClient, session: Session) -> None:
