@@ -29,6 +29,7 @@ FEATURES: dict[str, str] = {
     "title_precision": "share of the title's distinct words that are the query's or synonyms",
     "title_head": "1 when the title ends in a word asked for (a Chinese title ends in its head)",
     "title_is_query": "1 when the title is the query itself (spaces removed)",
+    "title_bigram_precision": "share of the title's character pairs found in the query",
     "occupation_match": "1 same occupation code as wanted, 0.5 same 中类, 0 other, NaN unknown",
     "skill_overlap": "share of the seeker's skills the posting names",
     "distance_km": "distance from the seeker's home or the query's place, NaN when unknown",
@@ -126,6 +127,10 @@ def _occupation(wanted: str | None, code: str | None) -> float:
     return 0.5 if wanted.split("-")[:2] == code.split("-")[:2] else 0.0
 
 
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
 @dataclass(frozen=True)
 class _Asking:
     """What every row of one query needs, worked out once per query."""
@@ -135,6 +140,7 @@ class _Asking:
     vocabulary: frozenset[str]  # the keys of stands_for, as a set to intersect with
     distinct_words: int
     heads: tuple[str, ...]  # what a title may end in to be the job asked for
+    bigrams: frozenset[str]  # the query's character pairs (no word cutting to disagree on)
     origin: tuple[float | None, float | None]
     kinds: frozenset[str]
     occupation_code: str | None
@@ -153,10 +159,19 @@ class _Asking:
             vocabulary=frozenset(stands_for),
             distinct_words=len(distinct),
             heads=query.whole_words or tuple(stands_for),
+            bigrams=_bigrams(query.compact_text),
             origin=(seeker.lat, seeker.lng) if seeker.lat is not None else (query.lat, query.lng),
             kinds=frozenset(query.kinds) | ({seeker.kind} if seeker.kind else frozenset()),
             occupation_code=query.occupation_code or seeker.occupation_code,
         )
+
+    def bigram_precision(self, compact_title: str) -> float:
+        """Share of the title's character pairs that are the query's (调度员 for 物流调度:
+        1 of 2, where no word of the title is one of the query's)."""
+        if not self.bigrams:
+            return math.nan
+        pairs = _bigrams(compact_title)
+        return len(pairs & self.bigrams) / len(pairs) if pairs else 0.0
 
     def precision(self, title: AbstractSet[str]) -> float:
         """Share of the title's distinct words that are the query's or their synonyms."""
@@ -231,6 +246,7 @@ def _row(
         ask.precision(title),
         math.nan if not ask.heads else float(c.compact_title.endswith(ask.heads)),
         1.0 if query.compact_text and query.compact_text == c.compact_title else 0.0,
+        ask.bigram_precision(c.compact_title),
         _occupation(wanted_code, c.occupation_code),
         len(seeker.skills & c.skills) / len(seeker.skills) if seeker.skills else math.nan,
         math.nan if distance is None else distance,

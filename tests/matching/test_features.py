@@ -103,6 +103,20 @@ def test_the_title_is_the_job_asked_for_when_it_ends_in_a_word_asked_for() -> No
     assert all(math.isnan(value) for value in column(empty, "title_precision"))
 
 
+def test_bigram_precision_reads_the_title_without_cutting_it_into_words() -> None:
+    # 物流调度: 调度员 and 物流调度员 share the query's characters though no word of theirs is
+    # the query's; 物流工段长 shares 物流 only; an empty query knows nothing
+    query = QueryContext(words=("物流", "调度"), compact_text="物流调度")
+    rows = featurize(
+        query,
+        [candidate(1, "物流调度员"), candidate(2, "调度员"), candidate(3, "物流 工段长")],
+        NOW,
+    )
+    assert column(rows, "title_bigram_precision") == [0.75, 0.5, 0.25]
+    empty = featurize(QueryContext(), [candidate(1, "物流调度员")], NOW)
+    assert all(math.isnan(value) for value in column(empty, "title_bigram_precision"))
+
+
 def test_seeker_features_are_missing_without_a_seeker() -> None:
     rows = featurize(
         QueryContext(words=("焊工",)), [candidate(1, "焊工", lat=37.5, lng=122.1)], NOW
