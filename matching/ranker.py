@@ -186,8 +186,8 @@ def rerank(
 # (key share of top 10s 0.094 → 0.122), but 0.7471 at 10%; reranked (grouped CV) 0.8626 →
 # 0.8638 at 0.15 grade points (key share 0.106 → 0.118). Session 8 (`flask ranker cv
 # --key-share 0.1`, the model learning the gain, 23 features): reranked 0.8935 → 0.8928, key
-# share 0.094 → 0.098; engine 0.8714 → 0.8640, 0.100 → 0.122. A one-off run with 0.3 points: −0.0036 for
-# +0.014 of key share.
+# share 0.094 → 0.098; engine 0.8714 → 0.8640, 0.100 → 0.122. A one-off run with 0.3 points:
+# −0.0036 for +0.014 of key share.
 MODEL_TIER = 0.15
 ENGINE_TIER = 0.02
 
