@@ -50,7 +50,7 @@ from marketplace.gigs.models import (
 from marketplace.gigs.records import QUEUE_DOWN
 from marketplace.localtime import LOCAL_OFFSET, day_and_time
 from marketplace.localtime import local_time as clock_time
-from marketplace.places.models import Place
+from marketplace.places.models import Place, ServicePoint
 from marketplace.seekers.models import SeekerProfile
 
 bp = Blueprint("gigs", __name__, url_prefix="/gigs")
@@ -587,11 +587,20 @@ def desk() -> str:
         )
     )
     walk_ins: list[GigWorker] = []
-    if user.service_point_id is not None:
+    points: dict[int, str] = {}
+    point = user.service_point
+    if point is not None:
+        # this point's and those under it (a village's kiosk or desk under its town's)
+        under = session.execute(
+            select(ServicePoint.id, ServicePoint.name).where(
+                ServicePoint.place_code.startswith(point.place_code)
+            )
+        )
+        points = {point_id: name for point_id, name in under}
         walk_ins = list(
             session.scalars(
                 select(GigWorker)
-                .where(GigWorker.registered_by_point_id == user.service_point_id)
+                .where(GigWorker.registered_by_point_id.in_(points))
                 .order_by(GigWorker.id.desc())
                 .limit(50)
             )
@@ -601,6 +610,14 @@ def desk() -> str:
         point=user.service_point,
         requests=requests_here,
         walk_ins=walk_ins,
+        # where each was registered, when not at this desk's point
+        registered_at={
+            w.id: points[w.registered_by_point_id]
+            for w in walk_ins
+            if w.registered_by_point_id is not None and w.registered_by_point_id != point.id
+        }
+        if point is not None
+        else {},
         live={w.id: _live_offers(session, w, now) for w in walk_ins},
         now=now,
         seconds_left=seconds_left,

@@ -27,7 +27,7 @@ from marketplace.gigs.models import (
     PayUnit,
 )
 from marketplace.localtime import LOCAL_OFFSET
-from marketplace.places.models import ServicePoint
+from marketplace.places.models import Place, PlaceLevel, ServicePoint
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace.accounts import factories as accounts
 from tests.marketplace.accounts.helpers import csrf_token, log_in
@@ -356,6 +356,32 @@ def test_the_desk_registers_a_walk_in_worker(
     assert "刘大姐" in page
     assert "170****0002" in page
     assert "17077770002" not in page
+
+
+def test_the_desk_lists_walk_ins_registered_at_the_points_under_it(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    village = ServicePoint(name="三村服务点", level="village", place_code=VILLAGE_3)
+    session.add(Place(code="371082100", name="别镇", level=PlaceLevel.TOWN, parent_code="371082"))
+    elsewhere = ServicePoint(name="别的站", level="town", place_code="371082100")
+    session.add_all([village, elsewhere])
+    session.commit()
+    for point, name, phone in (
+        (village, "李大哥", "17077770031"),
+        (elsewhere, "赵大姐", "17077770032"),
+    ):
+        profile = services.walk_in_profile(session, point.id, name, phone, VILLAGE_3)
+        services.register_worker(
+            session, rds, profile.id, skills=["搬运"], place_code=VILLAGE_3,
+            registered_by_point_id=point.id,
+        )  # fmt: skip
+
+    page = signed_in(app, staff).get("/gigs/desk").get_data(as_text=True)
+
+    assert "李大哥" in page  # registered at the village's kiosk, under this town
+    assert "登记于三村服务点" in page
+    assert "赵大姐" not in page  # another town's
 
 
 def test_the_desk_posts_for_a_villager_and_accepts_for_a_walk_in(
