@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session
 
 from indexer.queries import words_query
 from indexer.tokenizer import Tokenizer
-from marketplace.jobs.models import Job
+from marketplace.errors import Conflict, NotFound
+from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place
 from marketplace.search.engine import SearchHolder, job_record
 from marketplace.search.ranking import candidate as posting_candidate
-from marketplace.seekers.models import Application, SeekerProfile
+from marketplace.seekers.models import Application, Invitation, SeekerProfile
 from marketplace.seekers.recommend import seeker_context, skill_tags
 from matching import features
 from matching.explain import Wording, reasons
@@ -277,3 +278,41 @@ def recommended_candidates(
         ],
         by_model=model is not None,
     )
+
+
+def invited(session: Session, job: Job) -> set[int]:
+    """The seekers invited to apply for the job (profile ids)."""
+    return set(session.scalars(select(Invitation.seeker_id).where(Invitation.job_id == job.id)))
+
+
+def invite(
+    holder: SearchHolder,
+    session: Session,
+    job: Job,
+    seeker_id: int,
+    *,
+    user_id: int | None,
+    now: datetime,
+) -> Invitation:
+    """Invite one of the job's recommended candidates to apply (邀请投递); again: harmless.
+
+    Only someone on the job's list now (a seeker who said no, or applied, or never fits is not
+    found), and only for a published job. The employer learns nothing more of them: the
+    seeker sees the job and decides whether to apply.
+    """
+    if job.status != JobStatus.PUBLISHED:
+        raise Conflict("职位不在招聘中，不能邀请")
+    existing = session.scalar(
+        select(Invitation).where(Invitation.job_id == job.id, Invitation.seeker_id == seeker_id)
+    )
+    if existing is not None:
+        return existing
+    shown = recommended_candidates(holder, session, job, now)
+    if seeker_id not in {candidate.profile.id for candidate in shown.candidates}:
+        raise NotFound("没有这位推荐人选")
+    invitation = Invitation(
+        job_id=job.id, seeker_id=seeker_id, invited_by_user_id=user_id, created_at=now
+    )
+    session.add(invitation)
+    session.flush()
+    return invitation

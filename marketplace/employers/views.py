@@ -22,7 +22,7 @@ from marketplace.database import db_session, utcnow
 from marketplace.employers import applicants, candidates, postings
 from marketplace.employers.forms import PAY_UNIT_LABELS, ActionForm, JobForm, county_choices
 from marketplace.employers.models import Employer, Verification
-from marketplace.errors import DomainError
+from marketplace.errors import Conflict, DomainError
 from marketplace.jobs.checks import Finding
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place
@@ -422,5 +422,27 @@ def candidate_list(job_id: int) -> str:
         candidates=found.candidates,
         by_model=found.by_model,
         limit=candidates.MAX_CANDIDATES,
+        invited=candidates.invited(session, job),
+        published=job.status == JobStatus.PUBLISHED,
         **_seeker_details(),
     )
+
+
+@bp.post("/jobs/<int:job_id>/candidates/<int:seeker_id>/invite")
+@role_required("employer")
+def invite_candidate(job_id: int, seeker_id: int) -> Response:
+    """邀请投递: the candidate sees the job among their invitations and decides."""
+    session = db_session()
+    job = postings.own_job(session, current_employer(), job_id)
+    user = signed_in_user()
+    try:
+        candidates.invite(
+            get_search(), session, job, seeker_id, user_id=user.id if user else None, now=utcnow()
+        )
+    except Conflict as refused:  # the job is not published (a stranger's id is a 404)
+        session.rollback()
+        flash(refused.message, "error")
+    else:
+        session.commit()
+        flash("已发出邀请。对方会在“我的申请”里看到；申请后您可看到其完整信息。", "success")
+    return redirect(url_for("employer.candidates", job_id=job.id))

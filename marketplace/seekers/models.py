@@ -112,3 +112,21 @@ class ApplicationEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     application: Mapped[Application] = relationship()
+
+
+class Invitation(Base):
+    """An employer's invitation to a recommended seeker to apply for a job (邀请投递): the
+    seeker sees the job and decides; the employer sees no more of them until they apply."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("job_id", "seeker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id", ondelete="CASCADE"), index=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    job: Mapped[Job] = relationship()

@@ -25,6 +25,7 @@ from marketplace.seekers.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    Invitation,
     SeekerProfile,
 )
 
@@ -226,6 +227,25 @@ def my_applications(session: Session, profile: SeekerProfile) -> list[MyApplicat
         ):
             events[event.application_id].append(event)
     return [MyApplication(a, events[a.id]) for a in applications]
+
+
+def my_invitations(session: Session, profile: SeekerProfile) -> list[Invitation]:
+    """Employers' invitations to apply, newest first: for jobs still published that the seeker
+    has not applied to (an application answers an invitation)."""
+    applied = select(Application.job_id).where(Application.seeker_id == profile.id)
+    return list(
+        session.scalars(
+            select(Invitation)
+            .join(Job, Job.id == Invitation.job_id)
+            .options(joinedload(Invitation.job).joinedload(Job.employer))
+            .where(
+                Invitation.seeker_id == profile.id,
+                Job.status == JobStatus.PUBLISHED,
+                Invitation.job_id.not_in(applied),
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
 
 
 def home_point(session: Session, profile: SeekerProfile | None) -> GeoPoint | None:

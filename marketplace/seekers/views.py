@@ -19,10 +19,13 @@ bp = Blueprint("seekers", __name__)
 @role_required(Role.SEEKER)
 def applications() -> str:
     profile = current_seeker_profile()
-    mine = services.my_applications(db_session(), profile) if profile is not None else []
+    database = db_session()
+    mine = services.my_applications(database, profile) if profile is not None else []
+    invitations = services.my_invitations(database, profile) if profile is not None else []
     return render_template(
         "seekers/applications.html",
         applications=mine,
+        invitations=invitations,
         labels=services.STATUS_LABELS,
         local_time=services.local_time,
         published=JobStatus.PUBLISHED.value,

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from indexer.salary import Salary, SalaryUnit
+from marketplace.accounts.models import User
 from marketplace.database import get_database, utcnow
 from marketplace.employers.candidates import (
     FALLBACK_WEIGHTS,
@@ -27,13 +28,14 @@ from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import PlaceLevel
 from marketplace.places.weihai import weihai_places
 from marketplace.search.engine import get_search, ranker_path
-from marketplace.seekers.models import SeekerProfile
+from marketplace.seekers.models import Invitation, SeekerProfile
 from matching.features import FEATURE_NAMES, Candidate, QueryContext, Seeker
 from matching.persistence import model_metadata, save_model
 from matching.ranker import MODEL_KIND, Ranker
 from matching.training import JudgedQuery, fit
 from tests.marketplace import factories as shared
 from tests.marketplace.accounts import factories
+from tests.marketplace.accounts.helpers import log_in
 from tests.marketplace.employers.conftest import Account
 from tests.marketplace.employers.helpers import application, seeker
 
@@ -169,6 +171,59 @@ def test_the_page_masks_names_and_phones_and_leaves_out_applicants(
     assert "周" not in page
     assert "推荐理由：期望职业：焊工 · 具备技能：焊工证 · 家距此 3.0 公里" in page
     assert "按排序模型排列" not in page
+
+
+def test_an_invited_candidate_sees_the_job_and_the_employer_still_sees_a_masked_name(
+    app: Flask, signed_in: FlaskClient, instance: Path, session: Session, pool: Pool
+) -> None:
+    invite = f"/employer/jobs/{pool.job.id}/candidates/{pool.welder.id}/invite"
+    assert "邀请投递" in signed_in.get(f"/employer/jobs/{pool.job.id}/candidates").get_data(
+        as_text=True
+    )
+
+    assert signed_in.post(invite).status_code == 302
+    assert signed_in.post(invite).status_code == 302  # again: harmless
+
+    page = signed_in.get(f"/employer/jobs/{pool.job.id}/candidates").get_data(as_text=True)
+    assert "已邀请投递" in page
+    assert "王小明" not in page
+    assert session.scalar(select(func.count()).select_from(Invitation)) == 1
+    welder = app.test_client()
+    user = session.get(User, pool.welder.user_id)
+    assert user is not None
+    log_in(welder, user.username, factories.PASSWORD)
+    mine = welder.get("/me/applications").get_data(as_text=True)
+    assert "招聘单位邀请您投递" in mine
+    assert f'href="/jobs/{pool.job.id}"' in mine
+    # the cook was not invited: nothing for them
+    assert session.scalar(select(Invitation.seeker_id)) == pool.welder.id
+
+
+def test_only_a_recommended_candidate_of_ones_own_published_job_can_be_invited(
+    signed_in: FlaskClient, instance: Path, session: Session, pool: Pool
+) -> None:
+    job = pool.job.id
+    # already applied (so not a candidate), or not there at all: not found
+    assert (
+        signed_in.post(f"/employer/jobs/{job}/candidates/{pool.applied.id}/invite").status_code
+        == 404
+    )
+    assert signed_in.post(f"/employer/jobs/{job}/candidates/999999/invite").status_code == 404
+    # another employer's job
+    other = shared.job(session, title="焊工", status=JobStatus.PUBLISHED)
+    session.commit()
+    assert (
+        signed_in.post(f"/employer/jobs/{other.id}/candidates/{pool.welder.id}/invite").status_code
+        == 404
+    )
+    # a job no longer published
+    pool.job.status = JobStatus.CLOSED
+    session.commit()
+    response = signed_in.post(
+        f"/employer/jobs/{job}/candidates/{pool.welder.id}/invite", follow_redirects=True
+    )
+    assert "职位不在招聘中" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
 def test_a_seeker_who_said_no_is_never_recommended(
