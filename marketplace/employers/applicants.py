@@ -8,10 +8,13 @@ any contact details, until they apply.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from marketplace.database import utcnow
 from marketplace.employers.models import Employer
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.interactions.models import Interaction, InteractionEvent
@@ -23,6 +26,10 @@ from marketplace.seekers.models import (
 )
 
 log = logging.getLogger(__name__)
+
+INTERVIEW_DAYS_AHEAD = 60
+MIN_PLACE_LENGTH = 2
+MAX_PLACE_LENGTH = 200
 
 # Which status an employer may move an application to. Opening it marks it viewed; an odd job
 # may hire without an interview. Hired and not suitable are final; withdrawn is the seeker's.
@@ -89,10 +96,39 @@ def _parse(status: str) -> ApplicationStatus:
         raise ValidationError("申请状态选项无效") from None
 
 
+@dataclass(frozen=True)
+class Interview:
+    """When (naive UTC; None: not given or unreadable) and where to come."""
+
+    at: datetime | None
+    place: str
+
+
+def _interview_problem(interview: Interview | None, now: datetime) -> str | None:
+    if interview is None or interview.at is None:
+        return "邀请面试请填写面试时间"
+    if interview.at <= now:
+        return "面试时间须晚于现在"
+    if interview.at > now + timedelta(days=INTERVIEW_DAYS_AHEAD):
+        return f"面试时间最多安排在 {INTERVIEW_DAYS_AHEAD} 天以内，请核实日期（年份）"
+    if len(interview.place.strip()) < MIN_PLACE_LENGTH:
+        return "邀请面试请填写面试地点（地址或线上会议方式）"
+    if len(interview.place.strip()) > MAX_PLACE_LENGTH:
+        return f"面试地点不超过 {MAX_PLACE_LENGTH} 个字"
+    return None
+
+
 def move_application(
-    session: Session, application: Application, to: str, *, user_id: int | None = None
+    session: Session,
+    application: Application,
+    to: str,
+    *,
+    user_id: int | None = None,
+    interview: Interview | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Move an application along; Conflict (in Chinese) for a move not allowed.
+    """Move an application along; Conflict (in Chinese) for a move not allowed, and a
+    ValidationError for an interview invitation without a future time and a place.
 
     Every change is an ApplicationEvent; a hire is also logged for the ranker.
     """
@@ -102,6 +138,13 @@ def move_application(
         raise Conflict("求职者已撤回此申请，不能再更改状态")
     if target not in MOVES[current]:
         raise Conflict(f"申请状态不能从“{STATUS_LABELS[current]}”改为“{STATUS_LABELS[target]}”")
+    if target == ApplicationStatus.INTERVIEW:
+        problem = _interview_problem(interview, now or utcnow())
+        if problem is not None:
+            raise ValidationError(problem)
+        assert interview is not None  # noqa: S101 - checked by _interview_problem
+        application.interview_at = interview.at
+        application.interview_place = interview.place.strip()
     application.status = target
     session.add(
         ApplicationEvent(

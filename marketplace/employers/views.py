@@ -7,6 +7,7 @@ and check that every job and application is the signed-in employer's own (anothe
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from marketplace.employers.models import Employer, Verification
 from marketplace.errors import Conflict, DomainError
 from marketplace.jobs.checks import Finding
 from marketplace.jobs.models import Job, JobStatus
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Place
 from marketplace.search.engine import get_search
 from marketplace.seekers.models import Application, ApplicationStatus
@@ -387,6 +389,15 @@ def _detail_page(job: Job, application: Application, error: str | None = None) -
     )
 
 
+def _local_moment(text: str) -> datetime | None:
+    """A browser's datetime-local value (Weihai time, 2026-12-01T14:00) as naive UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment - LOCAL_OFFSET if moment.tzinfo is None else None
+
+
 @bp.post("/jobs/<int:job_id>/applicants/<int:application_id>/status")
 @role_required("employer")
 def applicant_status(job_id: int, application_id: int) -> Response | tuple[str, int]:
@@ -395,8 +406,14 @@ def applicant_status(job_id: int, application_id: int) -> Response | tuple[str, 
     job = postings.own_job(session, employer, job_id)
     application = applicants.own_application(session, employer, job, application_id)
     target = request.form.get("to", "")
+    interview = applicants.Interview(
+        _local_moment(request.form.get("interview_at", "")),
+        request.form.get("interview_place", ""),
+    )
     try:
-        applicants.move_application(session, application, target, user_id=_user_id())
+        applicants.move_application(
+            session, application, target, user_id=_user_id(), interview=interview, now=utcnow()
+        )
     except DomainError as refused:
         session.rollback()
         session.refresh(application)

@@ -90,6 +90,9 @@ class Application(Base):
     seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
     status: Mapped[str] = mapped_column(String(14), default=ApplicationStatus.APPLIED)
     note: Mapped[str | None] = mapped_column(Text)
+    # when and where the employer asked the seeker to come for an interview (naive UTC)
+    interview_at: Mapped[datetime | None] = mapped_column(DateTime)
+    interview_place: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

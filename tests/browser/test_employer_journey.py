@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from marketplace.database import utcnow
 from marketplace.employers.credit_code import check_character
+from marketplace.localtime import LOCAL_OFFSET
 from tests.browser.harness import SEEKER, log_in, person, screenshot, screenshot_both_sizes
 
 pytestmark = pytest.mark.browser
@@ -185,6 +188,9 @@ def test_employer_signs_up_is_verified_fixes_a_blocked_job_and_invites_an_applic
         screenshot_both_sizes(page, "journey/employer-applicants")
         applicant.get_by_role("link", name=seeker_name).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(seeker_name)
+        when = (utcnow() + LOCAL_OFFSET + timedelta(days=2)).replace(hour=14, minute=0)
+        page.get_by_label("面试时间").fill(when.strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_label("面试地点").fill("荣成市石岛镇工业园 3 号楼")
         page.get_by_role("button", name="邀请面试").click()
         expect(page.get_by_text("申请状态已改为“邀请面试”。")).to_be_visible()
         screenshot(page, "journey/employer-applicant-invited")
@@ -193,6 +199,8 @@ def test_employer_signs_up_is_verified_fixes_a_blocked_job_and_invites_an_applic
         seeker.goto("/me/applications")
         mine = seeker.locator("li.application").filter(has_text=title)
         expect(mine).to_contain_text("状态：邀请面试")
+        expect(mine).to_contain_text(when.strftime("面试时间：%Y-%m-%d 14:00"))
+        expect(mine).to_contain_text("地点：荣成市石岛镇工业园 3 号楼")
         expect(mine).to_contain_text(company)
         mine.get_by_text(re.compile("进度记录")).click()
         expect(mine.locator("ol.history")).to_contain_text("邀请面试")

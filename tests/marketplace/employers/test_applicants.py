@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from marketplace.accounts.models import User
+from marketplace.database import utcnow
 from marketplace.interactions.models import Interaction
 from marketplace.jobs.models import Job
+from marketplace.localtime import LOCAL_OFFSET
 from marketplace.seekers.models import Application, ApplicationEvent, ApplicationStatus
 from tests.marketplace import factories as shared
+from tests.marketplace.accounts import factories
+from tests.marketplace.accounts.helpers import log_in
 from tests.marketplace.employers.conftest import Account
 from tests.marketplace.employers.helpers import application, seeker
+
+
+def _local(days: float) -> str:
+    """A datetime-local value `days` from now, as a Weihai browser sends it."""
+    return (utcnow() + LOCAL_OFFSET + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _interview(days: float = 2, place: str = "荣成市石岛镇工业园 3 号楼") -> dict[str, str]:
+    return {"to": "interview", "interview_at": _local(days), "interview_place": place}
 
 
 def _job_with_applicant(
@@ -86,7 +103,7 @@ def test_moving_an_application_to_interview_then_hired_records_each_step_and_the
 ) -> None:
     job, record = _job_with_applicant(session, account)
     status_url = f"/employer/jobs/{job.id}/applicants/{record.id}/status"
-    assert signed_in.post(status_url, data={"to": "interview"}).status_code == 302
+    assert signed_in.post(status_url, data=_interview()).status_code == 302
     assert signed_in.post(status_url, data={"to": "hired"}).status_code == 302
     assert _status(session, record) == ApplicationStatus.HIRED
     assert _events(session, record) == [
@@ -95,6 +112,39 @@ def test_moving_an_application_to_interview_then_hired_records_each_step_and_the
     ]
     [hire] = session.scalars(select(Interaction)).all()
     assert (hire.event, hire.job_id, hire.user_id) == ("hire", job.id, record.seeker.user_id)
+
+
+def test_an_interview_invitation_says_when_and_where_and_the_seeker_sees_it(
+    app: Flask, signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    status_url = f"/employer/jobs/{job.id}/applicants/{record.id}/status"
+    for data, why in (
+        ({"to": "interview"}, "请填写面试时间"),
+        ({**_interview(), "interview_at": "明天下午"}, "请填写面试时间"),
+        (_interview(days=-1), "面试时间须晚于现在"),
+        (_interview(days=400), "最多安排在 60 天以内"),
+        (_interview(place=" "), "请填写面试地点"),
+    ):
+        response = signed_in.post(status_url, data=data)
+        assert response.status_code == 400
+        assert why in response.get_data(as_text=True)
+        assert _status(session, record) == ApplicationStatus.APPLIED
+
+    when = _local(3)
+    response = signed_in.post(status_url, data={**_interview(), "interview_at": when})
+
+    assert response.status_code == 302
+    assert _status(session, record) == ApplicationStatus.INTERVIEW
+    shown = when.replace("T", " ")  # Weihai time, as typed
+    page = signed_in.get(f"/employer/jobs/{job.id}/applicants/{record.id}").get_data(as_text=True)
+    assert f"{shown}，荣成市石岛镇工业园 3 号楼" in page
+    user = session.get(User, record.seeker.user_id)
+    assert user is not None
+    seeker_client = app.test_client()
+    log_in(seeker_client, user.username, factories.PASSWORD)
+    mine = seeker_client.get("/me/applications").get_data(as_text=True)
+    assert f"{shown}</time>　地点：荣成市石岛镇工业园 3 号楼" in mine
 
 
 def test_an_invalid_move_is_refused_in_chinese_and_changes_nothing(
