@@ -109,8 +109,9 @@ def grouped_cv(
 
     `judged` gives the full judgments per query (by job id) when the candidates miss some;
     with `key_jobs` (key enterprises' postings) both orders are also scored with those lifted
-    within their tier. Only the lift sees them, not the model: the served model is trained
-    where no employer is flagged, so its trees never split on the flag.
+    within their tier. Only the lift sees them, not the model, as with the model `make ranker`
+    trains on judgments in a throwaway instance where no employer is flagged (its trees never
+    split on the flag; one trained `--from-log` on this instance's log does see real flags).
     """
     report = CvReport(folds=folds)
     order = sorted(range(len(queries)), key=lambda i: queries[i].qid)

@@ -87,7 +87,7 @@ def accept(offer_id: int) -> Response:
     user = required_user(Role.SEEKER)
     _own_offer(user, offer_id)
     session = db_session()
-    offer = services.accept_offer(session, _queue(), offer_id, actor=user)
+    offer = services.accept_offer(session, _queue(), offer_id, actor=user, policy=_policy())
     return jsonify(offer_json(offer, utcnow()))
 
 

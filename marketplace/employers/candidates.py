@@ -12,6 +12,8 @@ has no "do not recommend me" flag yet; when it gets one, `candidate_pool` must f
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +22,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import ColumnElement, case, literal, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from indexer.queries import words_query
@@ -285,16 +288,26 @@ def invited(session: Session, job: Job) -> set[int]:
     return set(session.scalars(select(Invitation.seeker_id).where(Invitation.job_id == job.id)))
 
 
+def candidate_token(secret: str, job_id: int, seeker_id: int) -> str:
+    """An opaque name for a candidate on one job's list. The employer never sees profile ids:
+    one id seen across jobs, each list saying how far from that job the person lives, would
+    let an employer work out where they live."""
+    message = f"invite:{job_id}:{seeker_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:24]
+
+
 def invite(
     holder: SearchHolder,
     session: Session,
     job: Job,
-    seeker_id: int,
+    token: str,
     *,
+    secret: str,
     user_id: int | None,
     now: datetime,
 ) -> Invitation:
-    """Invite one of the job's recommended candidates to apply (邀请投递); again: harmless.
+    """Invite one of the job's recommended candidates (named by `candidate_token`) to apply
+    (邀请投递); again: harmless.
 
     Only someone on the job's list now (a seeker who said no, or applied, or never fits is not
     found), and only for a published job. The employer learns nothing more of them: the
@@ -302,17 +315,31 @@ def invite(
     """
     if job.status != JobStatus.PUBLISHED:
         raise Conflict("职位不在招聘中，不能邀请")
-    existing = session.scalar(
-        select(Invitation).where(Invitation.job_id == job.id, Invitation.seeker_id == seeker_id)
-    )
-    if existing is not None:
-        return existing
     shown = recommended_candidates(holder, session, job, now)
-    if seeker_id not in {candidate.profile.id for candidate in shown.candidates}:
+    seeker_id = next(
+        (
+            candidate.profile.id
+            for candidate in shown.candidates
+            if hmac.compare_digest(candidate_token(secret, job.id, candidate.profile.id), token)
+        ),
+        None,
+    )
+    if seeker_id is None:
         raise NotFound("没有这位推荐人选")
+    existing = select(Invitation).where(
+        Invitation.job_id == job.id, Invitation.seeker_id == seeker_id
+    )
+    invitation = session.scalar(existing)
+    if invitation is not None:
+        return invitation
     invitation = Invitation(
         job_id=job.id, seeker_id=seeker_id, invited_by_user_id=user_id, created_at=now
     )
-    session.add(invitation)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(invitation)
+    except IntegrityError:  # the same invitation sent at the same moment from another tab
+        found = session.scalar(existing)
+        assert found is not None  # noqa: S101 - the unique constraint says it exists
+        return found
     return invitation

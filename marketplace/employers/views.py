@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from indexer.education import EducationLevel
@@ -440,21 +440,35 @@ def candidate_list(job_id: int) -> str:
         by_model=found.by_model,
         limit=candidates.MAX_CANDIDATES,
         invited=candidates.invited(session, job),
+        tokens={
+            c.profile.id: candidates.candidate_token(_secret(), job.id, c.profile.id)
+            for c in found.candidates
+        },
         published=job.status == JobStatus.PUBLISHED,
         **_seeker_details(),
     )
 
 
-@bp.post("/jobs/<int:job_id>/candidates/<int:seeker_id>/invite")
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+@bp.post("/jobs/<int:job_id>/candidates/<token>/invite")
 @role_required("employer")
-def invite_candidate(job_id: int, seeker_id: int) -> Response:
+def invite_candidate(job_id: int, token: str) -> Response:
     """邀请投递: the candidate sees the job among their invitations and decides."""
     session = db_session()
     job = postings.own_job(session, current_employer(), job_id)
     user = signed_in_user()
     try:
         candidates.invite(
-            get_search(), session, job, seeker_id, user_id=user.id if user else None, now=utcnow()
+            get_search(),
+            session,
+            job,
+            token,
+            secret=_secret(),
+            user_id=user.id if user else None,
+            now=utcnow(),
         )
     except Conflict as refused:  # the job is not published (a stranger's id is a 404)
         session.rollback()

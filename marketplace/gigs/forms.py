@@ -108,7 +108,8 @@ class WorkerForm(Form):
     rate_amount = AmountField(
         "期望工钱",
         places=None,
-        validators=[Optional(), NumberRange(min=1, max=100_000, message="请输入合理的金额")],
+        # the bounds depend on the unit: validate_rate_unit (pay_problem)
+        validators=[Optional()],
     )
     rate_unit = SelectField(
         "工钱单位",

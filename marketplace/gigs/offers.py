@@ -178,9 +178,11 @@ def accept_offer(
     *,
     actor: User | None = None,
     now: datetime | None = None,
+    policy: DispatchPolicy | None = None,
 ) -> GigOffer:
     """Accept an offer: never beyond headcount, never two overlapping bookings; accepting
-    again is harmless. Raises HireConflict with the reason when refused."""
+    again is harmless. Raises HireConflict with the reason when refused. The worker's
+    clashing offers are then declined for them; `policy` sizes those requests' next waves."""
     now = now or utcnow()
     offer = _load_offer(session, offer_id, actor)
     request = offer.request
@@ -209,7 +211,7 @@ def accept_offer(
             )
         log.warning("offer %s: accepting not saved (%s)", offer_id, error)
         raise ServiceUnavailable("暂时无法保存，请重试") from error
-    _decline_clashing(session, client, accepted, actor, now)
+    _decline_clashing(session, client, accepted, actor, now, policy)
     return accepted
 
 
@@ -217,30 +219,49 @@ CLASHING = "已接同一时段的其他零工，自动婉拒"
 
 
 def _decline_clashing(
-    session: Session, client: redis.Redis, accepted: GigOffer, actor: User | None, now: datetime
+    session: Session,
+    client: redis.Redis,
+    accepted: GigOffer,
+    actor: User | None,
+    now: datetime,
+    policy: DispatchPolicy | None,
 ) -> None:
     """Decline, for the worker, their other open offers whose windows overlap the one just
     accepted: they can no longer take them (the claim refuses a double booking), and those
     requests move on to other workers now, not when the offers expire. Not counted as the
-    worker's declines. The acceptance stands whatever happens here."""
-    request = accepted.request
-    clashing = session.execute(
-        select(GigOffer.request_id, GigOffer.id)
-        .join(GigRequest, GigRequest.id == GigOffer.request_id)
-        .where(
-            GigOffer.worker_id == accepted.worker_id,
-            GigOffer.status == OfferStatus.OFFERED,
-            GigOffer.expires_at > now,
-            GigOffer.request_id != request.id,
-            GigRequest.starts_at < request.ends_at,
-            GigRequest.ends_at > request.starts_at,
-        )
-    ).all()
-    session.rollback()
+    worker's declines. The acceptance stands whatever happens here: what is not declined
+    now expires as before."""
+    try:
+        request = accepted.request
+        clashing = session.execute(
+            select(GigOffer.request_id, GigOffer.id)
+            .join(GigRequest, GigRequest.id == GigOffer.request_id)
+            .where(
+                GigOffer.worker_id == accepted.worker_id,
+                GigOffer.status == OfferStatus.OFFERED,
+                GigOffer.expires_at > now,
+                GigOffer.request_id != request.id,
+                GigRequest.starts_at < request.ends_at,
+                GigRequest.ends_at > request.starts_at,
+            )
+        ).all()
+    except SQLAlchemyError as error:
+        session.rollback()
+        log.warning("offer %s: clashing offers not looked up (%s)", accepted.id, error)
+        return
     for request_id, offer_id in clashing:
+        # each decline locks its request first: no read of the last wave may be open
+        session.rollback()
         try:
             _decline(
-                session, client, request_id, offer_id, actor=actor, now=now, policy=None, clash=True
+                session,
+                client,
+                request_id,
+                offer_id,
+                actor=actor,
+                now=now,
+                policy=policy,
+                clash=True,
             )
         except (Conflict, SQLAlchemyError) as error:
             # answered, cancelled or expired meanwhile; or not saved: the sweep expires it

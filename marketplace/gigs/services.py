@@ -157,14 +157,17 @@ def _with(on_behalf_note: str | None, note: str | None) -> str | None:
 
 
 HAS_ACCOUNT = "这个手机号已注册了账号：请本人登录后在「零工」页登记（可请服务站工作人员帮忙操作）"
+REGISTERED_ELSEWHERE = (
+    "这个手机号已在其他服务站登记为另一个人：请核对手机号和姓名，或请工作人员协助"
+)
 
 
 def walk_in_profile(
     session: Session, point_id: int | None, name: str, phone: str, place_code: str
 ) -> SeekerProfile:
     """The profile of a person without an account, found again by phone (registered here
-    first, else at another point: one person, one worker, whichever desk or kiosk they walk
-    into), else made; flushed only, so a refused registration rolls it back.
+    first, else at another point under the same name: one person, one worker, whichever desk
+    or kiosk they walk into), else made; flushed only, so a refused registration rolls it back.
 
     A phone that belongs to an account is refused: a shared terminal cannot tell its holder
     from anyone who types the number, and a second profile would let dispatch book one
@@ -173,7 +176,9 @@ def walk_in_profile(
     place = session.get(Place, place_code)
     if place is None:
         raise ValidationError("请选择家住的村居")
-    seeker_account = select(User.id).where(User.phone == phone, User.role == Role.SEEKER)
+    seeker_account = select(User.id).where(
+        User.phone == phone, User.role == Role.SEEKER, User.is_active.is_(True)
+    )
     profile_of_one = select(SeekerProfile.id).where(
         SeekerProfile.user_id.is_not(None), SeekerProfile.phone == phone
     )
@@ -186,6 +191,13 @@ def walk_in_profile(
         .order_by((SeekerProfile.registered_at_point_id == point_id).desc(), SeekerProfile.id)
         .limit(1)
     )
+    if (
+        profile is not None
+        and profile.registered_at_point_id != point_id
+        and (profile.name or "").strip() != name.strip()
+    ):
+        # typing someone's number elsewhere must not rename them (or merge a family's phone)
+        raise ValidationError(REGISTERED_ELSEWHERE)
     if profile is None:
         profile = SeekerProfile(
             user_id=None, phone=phone, target_groups=[], registered_at_point_id=point_id

@@ -346,7 +346,7 @@ def answer_offer(offer_id: int, action: str) -> Response:
     client = _client()
     try:
         if action == "accept":
-            services.accept_offer(session, client, offer_id, actor=user)
+            services.accept_offer(session, client, offer_id, actor=user, policy=_policy())
             message = "接单成功！请按时到岗，发布人会看到您的电话。"
         elif action == "decline":
             services.decline_offer(session, client, offer_id, actor=user, policy=_policy())

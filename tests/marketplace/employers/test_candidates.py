@@ -21,6 +21,7 @@ from marketplace.database import get_database, utcnow
 from marketplace.employers.candidates import (
     FALLBACK_WEIGHTS,
     Recommendation,
+    candidate_token,
     mask_name,
     recommended_candidates,
 )
@@ -176,10 +177,11 @@ def test_the_page_masks_names_and_phones_and_leaves_out_applicants(
 def test_an_invited_candidate_sees_the_job_and_the_employer_still_sees_a_masked_name(
     app: Flask, signed_in: FlaskClient, instance: Path, session: Session, pool: Pool
 ) -> None:
-    invite = f"/employer/jobs/{pool.job.id}/candidates/{pool.welder.id}/invite"
-    assert "邀请投递" in signed_in.get(f"/employer/jobs/{pool.job.id}/candidates").get_data(
-        as_text=True
-    )
+    token = candidate_token(app.config["SECRET_KEY"], pool.job.id, pool.welder.id)
+    invite = f"/employer/jobs/{pool.job.id}/candidates/{token}/invite"
+    listed = signed_in.get(f"/employer/jobs/{pool.job.id}/candidates").get_data(as_text=True)
+    assert f'action="{invite}"' in listed
+    assert f"/candidates/{pool.welder.id}/" not in listed  # no profile ids for employers
 
     assert signed_in.post(invite).status_code == 302
     assert signed_in.post(invite).status_code == 302  # again: harmless
@@ -197,31 +199,34 @@ def test_an_invited_candidate_sees_the_job_and_the_employer_still_sees_a_masked_
     assert f'href="/jobs/{pool.job.id}"' in mine
     # the cook was not invited: nothing for them
     assert session.scalar(select(Invitation.seeker_id)) == pool.welder.id
+    # applying answers the invitation
+    application(session, pool.job, pool.welder)
+    session.commit()
+    assert "招聘单位邀请您投递" not in welder.get("/me/applications").get_data(as_text=True)
 
 
 def test_only_a_recommended_candidate_of_ones_own_published_job_can_be_invited(
-    signed_in: FlaskClient, instance: Path, session: Session, pool: Pool
+    app: Flask, signed_in: FlaskClient, instance: Path, session: Session, pool: Pool
 ) -> None:
+    secret = app.config["SECRET_KEY"]
+
+    def url(job: int, seeker_id: int) -> str:
+        return f"/employer/jobs/{job}/candidates/{candidate_token(secret, job, seeker_id)}/invite"
+
     job = pool.job.id
-    # already applied (so not a candidate), or not there at all: not found
-    assert (
-        signed_in.post(f"/employer/jobs/{job}/candidates/{pool.applied.id}/invite").status_code
-        == 404
-    )
-    assert signed_in.post(f"/employer/jobs/{job}/candidates/999999/invite").status_code == 404
-    # another employer's job
+    # already applied (so not a candidate), a made-up name, or another job's token: not found
+    assert signed_in.post(url(job, pool.applied.id)).status_code == 404
+    assert signed_in.post(f"/employer/jobs/{job}/candidates/0123456789/invite").status_code == 404
     other = shared.job(session, title="焊工", status=JobStatus.PUBLISHED)
     session.commit()
-    assert (
-        signed_in.post(f"/employer/jobs/{other.id}/candidates/{pool.welder.id}/invite").status_code
-        == 404
-    )
+    stolen = url(other.id, pool.welder.id).replace(f"/jobs/{other.id}/", f"/jobs/{job}/")
+    assert signed_in.post(stolen).status_code == 404
+    # another employer's job
+    assert signed_in.post(url(other.id, pool.welder.id)).status_code == 404
     # a job no longer published
     pool.job.status = JobStatus.CLOSED
     session.commit()
-    response = signed_in.post(
-        f"/employer/jobs/{job}/candidates/{pool.welder.id}/invite", follow_redirects=True
-    )
+    response = signed_in.post(url(job, pool.welder.id), follow_redirects=True)
     assert "职位不在招聘中" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Invitation)) == 0
 

@@ -137,13 +137,16 @@ def test_accepting_declines_the_workers_other_offers_at_that_time_for_them(
 ) -> None:
     worker = factories.worker(session, rds)
     other = factories.worker(session, rds, km=1.0)
-    taken = factories.request(session, rds, urgent=True)  # in 2 hours, for 4
-    clashing = factories.request(session, rds, urgent=True, starts_in=timedelta(hours=3))
-    later = factories.request(session, rds, urgent=True, starts_in=timedelta(hours=6))
+    single = DispatchPolicy(wave_factor=1, offer_seconds=300)  # waves of the nearest one
+    taken = factories.request(session, rds, urgent=True, policy=single)  # in 2 hours, for 4
+    clashing, later = (
+        factories.request(session, rds, urgent=True, starts_in=timedelta(hours=h), policy=single)
+        for h in (3, 6)
+    )
     offered = {r.id: factories.offers_of(session, r.id) for r in (taken, clashing, later)}
-    assert all(worker.id in offers and other.id in offers for offers in offered.values())
+    assert all(set(offers) == {worker.id} for offers in offered.values())
 
-    services.accept_offer(session, rds, offered[taken.id][worker.id].id, now=SOON)
+    services.accept_offer(session, rds, offered[taken.id][worker.id].id, now=SOON, policy=single)
 
     now_offered = factories.offers_of(session, clashing.id)
     assert now_offered[worker.id].status == OfferStatus.DECLINED  # they could not take it
@@ -157,6 +160,10 @@ def test_accepting_declines_the_workers_other_offers_at_that_time_for_them(
         )
     )
     assert note == offers.CLASHING
+    # the clashing request moved on at once: its next wave reached the other worker, on the
+    # policy's terms (the later one still waits for the first worker's answer)
+    assert now_offered[other.id].expires_at == SOON + timedelta(seconds=300)
+    assert set(factories.offers_of(session, later.id)) == {worker.id}
     assert_redis_matches_sql(session, rds)
     # the clashing request is still open to the other worker
     services.accept_offer(session, rds, now_offered[other.id].id, now=SOON)

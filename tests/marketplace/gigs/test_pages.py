@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from marketplace import create_app
 from marketplace.accounts.models import Role, User
@@ -148,20 +149,17 @@ def test_bad_worker_input_says_why_in_chinese_and_saves_nothing(
     assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
 
     # a rate outside what its unit can mean: 2,500 yuan a piece, 8 yuan an hour
+    def with_rate(amount: str, unit: str) -> TestResponse:
+        data = {"skills": ["搬运"], "place": VILLAGE_3, "days": ["1"]}
+        return client.post("/gigs/worker", data={**data, "rate_amount": amount, "rate_unit": unit})
+
     for amount, unit, why in (("2500", "piece", "按件计的工钱须在"), ("8", "hour", "最低工资")):
-        response = client.post(
-            "/gigs/worker",
-            data={
-                "skills": ["搬运"],
-                "place": VILLAGE_3,
-                "days": ["1"],
-                "rate_amount": amount,
-                "rate_unit": unit,
-            },
-        )
+        response = with_rate(amount, unit)
         assert response.status_code == 200
         assert why in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
+    # 5 jiao a piece (剥虾) is a rate like any other
+    assert with_rate("0.5", "piece").status_code == 303
 
 
 def test_an_urgent_request_is_offered_accepted_and_counted(

@@ -290,8 +290,13 @@ def test_a_worker_registered_at_another_point_is_the_same_person_here(
     first = gig_services.walk_in_profile(session, other.id, "王师傅", "17077770104", VILLAGE_3)
     session.commit()
     data = {"name": "王师傅", "phone": "17077770104", "skills": ["瓦工"], "place": VILLAGE_3}
+    data["days"] = list("1234567")
+    # someone else's number typed here: refused, not renamed
+    refused = kiosk.post("/kiosk/workers/new", data={**data, "name": "张冒名"})
+    assert refused.status_code == 200
+    assert gig_services.REGISTERED_ELSEWHERE in refused.get_data(as_text=True)
 
-    response = kiosk.post("/kiosk/workers/new", data={**data, "days": list("1234567")})
+    response = kiosk.post("/kiosk/workers/new", data=data)
 
     assert response.status_code == 303
     assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 1
@@ -313,6 +318,13 @@ def test_an_account_holders_phone_is_refused_at_the_terminal(
     assert gig_services.HAS_ACCOUNT in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 0
     assert session.scalar(select(func.count()).select_from(GigWorker)) == 0
+    # an employer's account with the number is no seeker's: the walk-in registers
+    boss = accounts.user(session, Role.EMPLOYER)
+    session.commit()
+    response = kiosk.post(
+        "/kiosk/workers/new", data={**data, "phone": boss.phone, "days": list("1234567")}
+    )
+    assert response.status_code == 303
 
 
 def test_bad_worker_input_says_why_and_saves_nothing(kiosk: FlaskClient, session: Session) -> None:
