@@ -27,7 +27,7 @@ from marketplace.gigs.models import (
     PayUnit,
     RequestStatus,
 )
-from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, withdraw
+from marketplace.gigs.offers import CLASHING, HireConflict, accept_offer, decline_offer, withdraw
 from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
 from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY, UNIT_NAMES
@@ -36,6 +36,7 @@ from marketplace.places.models import Datum, Place, PlaceLevel
 from marketplace.seekers.models import SeekerProfile
 
 __all__ = [
+    "CLASHING",
     "DispatchPolicy",
     "DispatchReport",
     "HireConflict",

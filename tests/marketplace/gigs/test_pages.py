@@ -200,6 +200,29 @@ def test_an_urgent_request_is_offered_accepted_and_counted(
     assert "立即刷新" in status
 
 
+def test_a_clashing_offer_is_declined_for_the_worker_and_says_why(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    seeker = person(session, phone="17066660002")
+    worker = worker_of(session, rds, seeker)
+    boss = signed_in(app, person(session, Role.EMPLOYER))
+    # the same day, overlapping hours
+    boss.post("/gigs/requests/new", data=tomorrow_form(title="码头卸货"))
+    boss.post("/gigs/requests/new", data=tomorrow_form(title="冷库搬运", start_time="13:00"))
+    session.expire_all()
+    offers = {o.request.title: o for o in session.scalars(select(GigOffer))}
+    assert set(offers) == {"码头卸货", "冷库搬运"}
+    hand = signed_in(app, seeker)
+
+    hand.post(f"/gigs/offers/{offers['码头卸货'].id}/accept")
+
+    page = hand.get("/gigs/offers").get_data(as_text=True)
+    assert "现在没有待回复的派单" in page  # nothing left waiting for an answer
+    assert "已自动婉拒（与已接的活时间冲突）" in page
+    session.expire_all()
+    assert session.get(GigWorker, worker.id).declines_count == 0  # type: ignore[union-attr]
+
+
 def test_the_status_page_says_when_the_circle_was_widened(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:
