@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
@@ -10,7 +12,7 @@ from marketplace.accounts.models import Role
 from marketplace.database import db_session
 from marketplace.errors import NotFound
 from marketplace.jobs.models import JobStatus
-from marketplace.seekers import services
+from marketplace.seekers import export, services
 
 bp = Blueprint("seekers", __name__)
 
@@ -46,6 +48,25 @@ def withdraw(job_id: int) -> Response:
     database.commit()
     flash("申请已撤回", "success")
     return redirect(url_for("seekers.applications"))
+
+
+@bp.get("/me/data")
+@role_required(Role.SEEKER)
+def my_data() -> Response:
+    """下载我的数据: a copy of everything held about the seeker (JSON, never cached)."""
+    user = signed_in_user()
+    if user is None:
+        raise NotFound("没有找到您的账号")
+    data = export.my_data(db_session(), user, current_seeker_profile())
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="jiuye-my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/me/recommendations")
