@@ -101,6 +101,13 @@ class LoginForm(Form):
     submit = SubmitField("登录")
 
 
+class CloseAccountForm(Form):
+    password = PasswordField(
+        "请输入密码确认", validators=[DataRequired("请输入密码"), Length(max=128)]
+    )
+    submit = SubmitField("注销账号")
+
+
 class SeekerSignupForm(Form):
     name = StringField(
         "姓名",

@@ -19,6 +19,7 @@ from marketplace.accounts.forms import (
     KIND_LABELS,
     PAY_UNIT_LABELS,
     TARGET_GROUP_LABELS,
+    CloseAccountForm,
     EmployerSignupForm,
     LoginForm,
     ProfileForm,
@@ -244,6 +245,7 @@ def _seeker_profile_page() -> Response | str:
         unit_labels=PAY_UNIT_LABELS,
         group_labels=TARGET_GROUP_LABELS,
         next=safe_next(request.args.get("next")),
+        close_form=CloseAccountForm(),
     )
 
 

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 import redis
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -114,19 +114,9 @@ def _sql_refusal(session: Session, request: GigRequest, offer: GigOffer, now: da
         raise HireConflict(ClaimResult.NOT_OFFERED, offer.status)
     if records.count_offers(session, request.id, OfferStatus.ACCEPTED) >= request.headcount:
         raise HireConflict(ClaimResult.FULL)
-    overlapping = session.scalar(
-        select(func.count())
-        .select_from(GigOffer)
-        .join(GigRequest, GigRequest.id == GigOffer.request_id)
-        .where(
-            GigOffer.worker_id == offer.worker_id,
-            GigOffer.status == OfferStatus.ACCEPTED,
-            GigOffer.request_id != request.id,
-            GigRequest.starts_at < request.ends_at,
-            GigRequest.ends_at > request.starts_at,
-        )
-    )
-    if overlapping:
+    if records.booked_between(
+        session, offer.worker_id, request.starts_at, request.ends_at, besides=request.id
+    ):
         raise HireConflict(ClaimResult.DOUBLE_BOOKED)
 
 

@@ -114,6 +114,33 @@ def count_offers(
     return int(session.scalar(query) or 0)
 
 
+def booked_between(
+    session: Session,
+    worker_id: int,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    *,
+    besides: int | None = None,
+) -> int:
+    """The worker's accepted offers whose window overlaps [starts_at, ends_at) (no end: any
+    not over by starts_at), other than for the request `besides`."""
+    query = (
+        select(func.count())
+        .select_from(GigOffer)
+        .join(GigRequest, GigRequest.id == GigOffer.request_id)
+        .where(
+            GigOffer.worker_id == worker_id,
+            GigOffer.status == OfferStatus.ACCEPTED,
+            GigRequest.ends_at > starts_at,
+        )
+    )
+    if ends_at is not None:
+        query = query.where(GigRequest.starts_at < ends_at)
+    if besides is not None:
+        query = query.where(GigOffer.request_id != besides)
+    return int(session.scalar(query) or 0)
+
+
 @contextlib.contextmanager
 def queue_required() -> Iterator[None]:
     """Redis steps an action cannot do without: a Redis failure becomes a 503-style error."""

@@ -1,18 +1,21 @@
-"""A seeker's own pages: my applications and their history."""
+"""A seeker's own pages: my applications and their history, my data, closing my account."""
 
 from __future__ import annotations
 
 import json
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.auth import current_seeker_profile, role_required, signed_in_user
+from marketplace.accounts.forms import CloseAccountForm
 from marketplace.accounts.models import Role
-from marketplace.database import db_session
-from marketplace.errors import NotFound
+from marketplace.database import db_session, utcnow
+from marketplace.errors import DomainError, NotFound
+from marketplace.extensions import get_redis, redis_configured
 from marketplace.jobs.models import JobStatus
-from marketplace.seekers import export, services
+from marketplace.seekers import closing, export, services
 
 bp = Blueprint("seekers", __name__)
 
@@ -69,13 +72,36 @@ def my_data() -> Response:
     )
 
 
+@bp.post("/me/close")
+@role_required(Role.SEEKER)
+def close_account() -> Response:
+    """注销账号, confirmed with the password; the person is signed out."""
+    user = signed_in_user()
+    if user is None:
+        raise NotFound("没有找到您的账号")
+    form = CloseAccountForm()
+    if not form.validate_on_submit():
+        flash("请输入密码确认注销", "error")
+        return redirect(url_for("accounts.profile"))
+    database = db_session()
+    try:
+        client = get_redis() if redis_configured() else None
+        closing.close_account(database, client, user, form.password.data or "", utcnow())
+    except DomainError as refused:
+        database.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("accounts.profile"))
+    logout_user()
+    flash("账号已注销。感谢您使用本平台。", "success")
+    return redirect(url_for("home.index"))
+
+
 @bp.get("/me/recommendations")
 @role_required(Role.SEEKER)
 def recommendations() -> str:
     """Jobs for the signed-in seeker from their own profile, each with why (only they see it)."""
     # imported here so that this view is all this change adds to the module
     from indexer.engines.base import SearchUnavailable
-    from marketplace.database import utcnow
     from marketplace.errors import ServiceUnavailable
     from marketplace.search.engine import get_search
     from marketplace.search.filters import KIND_LABELS
