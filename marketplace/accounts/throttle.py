@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
+from marketplace.accounts.passwords import verify_password
 from marketplace.accounts.services import authenticate as check_password
 from marketplace.accounts.services import normalize_phone
 from marketplace.errors import DomainError
@@ -56,6 +57,16 @@ def authenticate(session: Session, login: str, password: str, address: str | Non
     else:
         _succeeded(login)
     return user
+
+
+def confirm_password(user: User, password: str, address: str | None) -> bool:
+    """A signed-in person's password, asked again before something that cannot be undone;
+    wrong guesses count as failed sign-ins (TooManyAttempts once used up)."""
+    _check(user.username, address)
+    if verify_password(user.password_hash, password):
+        return True
+    _failed(user.username, address)
+    return False
 
 
 def _keys(login: str, address: str | None) -> list[str]:

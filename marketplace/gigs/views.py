@@ -346,7 +346,9 @@ def _declined_for_a_clash(session: Session, offers: list[GigOffer]) -> set[int]:
     return set(
         session.scalars(
             select(GigEvent.offer_id).where(
-                GigEvent.offer_id.in_(declined), GigEvent.note == services.CLASHING
+                GigEvent.worker_id.in_({o.worker_id for o in offers}),
+                GigEvent.offer_id.in_(declined),
+                GigEvent.note == services.CLASHING,
             )
         )
     )

@@ -2,8 +2,8 @@
 
 The right to a copy of one's personal information (《个人信息保护法》 第四十五条): the account,
 the profile, applications with their history, invitations, policy claims and declarations,
-odd-job registration and offers, and what the interaction log recorded under the account.
-Times are Beijing time; codes are given with their meaning where the platform has one.
+odd-job registration, offers and the requests they posted, and what the interaction log
+recorded under the account. Times are Beijing time; codes and statuses are the stored ones.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
-from marketplace.gigs.models import GigOffer, GigWorker
+from marketplace.gigs.models import GigOffer, GigRequest, GigWorker
 from marketplace.interactions.models import Interaction
 from marketplace.localtime import local_time
 from marketplace.policies.models import PolicyClaim, PolicyDeclaration
@@ -110,8 +110,16 @@ def my_data(session: Session, user: User, profile: SeekerProfile | None) -> dict
             .order_by(GigOffer.id)
         )
     ]
+    data["我发布的零工需求"] = [
+        _fields(r, ("title", "starts_at", "ends_at", "pay_amount", "pay_unit", "status"))
+        for r in session.scalars(
+            select(GigRequest)
+            .where(GigRequest.requester_user_id == user.id)
+            .order_by(GigRequest.id)
+        )
+    ]
     data["浏览与申请记录"] = [
-        _fields(i, ("event", "at", "query", "job_id", "position"))
+        _fields(i, ("event", "at", "query", "filters", "job_id", "position"))
         for i in session.scalars(
             select(Interaction).where(Interaction.user_id == user.id).order_by(Interaction.id)
         )

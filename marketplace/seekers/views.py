@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
+from marketplace.accounts import throttle
 from marketplace.accounts.auth import current_seeker_profile, role_required, signed_in_user
 from marketplace.accounts.forms import CloseAccountForm
 from marketplace.accounts.models import Role
 from marketplace.database import db_session, utcnow
-from marketplace.errors import DomainError, NotFound
+from marketplace.errors import DomainError, NotFound, ValidationError
 from marketplace.extensions import get_redis, redis_configured
 from marketplace.jobs.models import JobStatus
 from marketplace.seekers import closing, export, services
@@ -85,13 +86,16 @@ def close_account() -> Response:
         return redirect(url_for("accounts.profile"))
     database = db_session()
     try:
+        if not throttle.confirm_password(user, form.password.data or "", request.remote_addr):
+            raise ValidationError("密码不正确，账号未注销")
         client = get_redis() if redis_configured() else None
-        closing.close_account(database, client, user, form.password.data or "", utcnow())
+        closing.close_account(database, client, user, utcnow())
     except DomainError as refused:
         database.rollback()
         flash(refused.message, "error")
         return redirect(url_for("accounts.profile"))
     logout_user()
+    session.clear()  # nothing of the closed account's browser session stays
     flash("账号已注销。感谢您使用本平台。", "success")
     return redirect(url_for("home.index"))
 

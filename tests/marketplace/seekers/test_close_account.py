@@ -18,7 +18,7 @@ from marketplace.extensions import get_redis
 from marketplace.gigs import keys
 from marketplace.gigs import services as gigs
 from marketplace.gigs.models import GigWorker
-from marketplace.seekers import services
+from marketplace.seekers import closing, services
 from marketplace.seekers.models import ApplicationStatus, Invitation, SeekerProfile
 from tests.marketplace.accounts import factories as accounts
 from tests.marketplace.accounts.helpers import log_in
@@ -110,3 +110,18 @@ def test_an_odd_job_not_yet_over_must_be_finished_or_given_back_first(
     session.expire_all()
     assert session.get(User, hand_user.id).is_active  # type: ignore[union-attr]
     assert session.get(SeekerProfile, hand.seeker_id).name != "已注销用户"  # type: ignore[union-attr]
+
+
+def test_an_odd_job_one_posted_that_is_still_live_must_end_first(
+    client: FlaskClient, session: Session, rds: redis.Redis
+) -> None:
+    me = seeker(session)
+    session.commit()
+    gig_factories.request(session, rds, requester=me, now=utcnow())  # in 2 hours
+    sign_in(client, me)
+
+    page = _close(client, accounts.PASSWORD)
+
+    assert closing.GIG_POSTED in page
+    session.expire_all()
+    assert session.get(User, me.id).is_active  # type: ignore[union-attr]
