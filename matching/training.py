@@ -37,7 +37,7 @@ class CvReport:
     # NDCG@10 with the unjudged postings left out (indexer.metrics.condensed_ndcg_at)
     engine_judged_only: dict[str, float] = field(default_factory=dict)
     reranked_judged_only: dict[str, float] = field(default_factory=dict)
-    # with `key_lift`: NDCG@10 per query of each order with key enterprises lifted within
+    # with `key_jobs`: NDCG@10 per query of each order with key enterprises lifted within
     # their tier ("engine+key", "reranked+key"), and key-enterprise postings in each order's
     # top 10s (the four orders)
     lifted: dict[str, dict[str, float]] = field(default_factory=dict)

@@ -32,6 +32,7 @@ from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place
 from marketplace.search.engine import SearchHolder, job_record
 from marketplace.search.ranking import candidate as posting_candidate
+from marketplace.search.ranking import whole_words
 from marketplace.seekers.models import Application, Invitation, SeekerProfile
 from marketplace.seekers.recommend import seeker_context, skill_tags
 from matching import features
@@ -183,12 +184,11 @@ def _query(holder: SearchHolder, session: Session, profile: SeekerProfile) -> Qu
     """The seeker as the query side: their desired job's words (else their skills), wishes."""
     tokenizer = holder.tokenizer
     text = (profile.desired_job or "").strip() or " ".join(skill_tags(profile))
-    # as a search for the desired job would read it: a compound heads, not its parts
-    nodes = words_query(tokenizer.query_terms(text)).every_word()
     return QueryContext(
         words=tuple(dict.fromkeys(tokenizer.tokenize(text))),
         compact_text="".join(tokenizer.normalize(text).split()),
-        whole_words=tuple(word for node in nodes for word in node.group),
+        # as a search for the desired job would read it: a compound heads, not its parts
+        whole_words=whole_words(words_query(tokenizer.query_terms(text))),
         seeker=seeker_context(holder, session, profile),
     )
 

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -224,16 +224,13 @@ def _decline_clashing(
     try:
         request = accepted.request
         clashing = session.execute(
-            select(GigOffer.request_id, GigOffer.id)
-            .join(GigRequest, GigRequest.id == GigOffer.request_id)
-            .where(
-                GigOffer.worker_id == accepted.worker_id,
-                GigOffer.status == OfferStatus.OFFERED,
-                GigOffer.expires_at > now,
-                GigOffer.request_id != request.id,
-                GigRequest.starts_at < request.ends_at,
-                GigRequest.ends_at > request.starts_at,
-            )
+            records.overlapping(
+                accepted.worker_id,
+                OfferStatus.OFFERED,
+                request.starts_at,
+                request.ends_at,
+                besides=request.id,
+            ).where(GigOffer.expires_at > now)
         ).all()
     except SQLAlchemyError as error:
         session.rollback()

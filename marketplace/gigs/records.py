@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import redis
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from marketplace.errors import NotFound, ServiceUnavailable
@@ -114,6 +114,33 @@ def count_offers(
     return int(session.scalar(query) or 0)
 
 
+def overlapping(
+    worker_id: int,
+    status: OfferStatus,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    *,
+    besides: int | None = None,
+) -> Select[int, int]:
+    """(request id, offer id) of the worker's offers in `status` whose window overlaps
+    [starts_at, ends_at) (no end: any not over by starts_at), other than for the request
+    `besides`."""
+    query = (
+        select(GigOffer.request_id, GigOffer.id)
+        .join(GigRequest, GigRequest.id == GigOffer.request_id)
+        .where(
+            GigOffer.worker_id == worker_id,
+            GigOffer.status == status,
+            GigRequest.ends_at > starts_at,
+        )
+    )
+    if ends_at is not None:
+        query = query.where(GigRequest.starts_at < ends_at)
+    if besides is not None:
+        query = query.where(GigOffer.request_id != besides)
+    return query
+
+
 def booked_between(
     session: Session,
     worker_id: int,
@@ -122,23 +149,9 @@ def booked_between(
     *,
     besides: int | None = None,
 ) -> int:
-    """The worker's accepted offers whose window overlaps [starts_at, ends_at) (no end: any
-    not over by starts_at), other than for the request `besides`."""
-    query = (
-        select(func.count())
-        .select_from(GigOffer)
-        .join(GigRequest, GigRequest.id == GigOffer.request_id)
-        .where(
-            GigOffer.worker_id == worker_id,
-            GigOffer.status == OfferStatus.ACCEPTED,
-            GigRequest.ends_at > starts_at,
-        )
-    )
-    if ends_at is not None:
-        query = query.where(GigRequest.starts_at < ends_at)
-    if besides is not None:
-        query = query.where(GigOffer.request_id != besides)
-    return int(session.scalar(query) or 0)
+    """How many accepted offers of the worker overlap [starts_at, ends_at) (`overlapping`)."""
+    booked = overlapping(worker_id, OfferStatus.ACCEPTED, starts_at, ends_at, besides=besides)
+    return int(session.scalar(select(func.count()).select_from(booked.subquery())) or 0)
 
 
 @contextlib.contextmanager

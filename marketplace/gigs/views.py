@@ -632,10 +632,9 @@ def desk() -> str:
         registered_at={
             w.id: points[w.registered_by_point_id]
             for w in walk_ins
-            if w.registered_by_point_id is not None and w.registered_by_point_id != point.id
-        }
-        if point is not None
-        else {},
+            if w.registered_by_point_id in points
+            and w.registered_by_point_id != user.service_point_id
+        },
         live={w.id: _live_offers(session, w, now) for w in walk_ins},
         now=now,
         seconds_left=seconds_left,

@@ -14,6 +14,12 @@ from matching.features import Candidate, QueryContext, Seeker
 from matching.persistence import ModelRefused, read_metadata
 
 
+def whole_words(query: SearchQuery) -> tuple[str, ...]:
+    """The words asked for with their synonyms, less places and a compound's parts (what a
+    title may end in to be the job asked for: `QueryContext.whole_words`)."""
+    return tuple(word for node in query.every_word() for word in node.group)
+
+
 def query_context(
     query: SearchQuery, text: str, tokenizer: Tokenizer, seeker: Seeker | None = None
 ) -> QueryContext:
@@ -22,7 +28,7 @@ def query_context(
         words=tuple(group[0] for group in query.terms),
         alternatives=tuple(query.terms),
         compact_text="".join(tokenizer.normalize(text).split()),
-        whole_words=tuple(word for node in query.every_word() for word in node.group),
+        whole_words=whole_words(query),
         city=query.boost_city,
         district=query.boost_district,
         kinds=tuple(value for name, value in boost_conditions(query.boosts) if name == "kind"),

@@ -49,7 +49,13 @@ GIG_POSTED = "您发布的零工需求还在进行中：请先取消，或等它
 CLAIM_OPEN = "您有尚未办结的政策申领：办结后再注销，以免经办机构无法联系您"
 
 
-def _refusal(session: Session, user: User, profile: SeekerProfile | None, now: datetime) -> None:
+def _refusal(
+    session: Session,
+    user: User,
+    profile: SeekerProfile | None,
+    worker: GigWorker | None,
+    now: datetime,
+) -> None:
     """Raise Conflict when something still needs the person."""
     posted = select(GigRequest.id).where(
         GigRequest.requester_user_id == user.id,
@@ -58,11 +64,10 @@ def _refusal(session: Session, user: User, profile: SeekerProfile | None, now: d
     )
     if session.scalar(posted.limit(1)) is not None:
         raise Conflict(GIG_POSTED)
+    if worker is not None and records.booked_between(session, worker.id, now):
+        raise Conflict(GIG_BOOKED)
     if profile is None:
         return
-    worker_id = session.scalar(select(GigWorker.id).where(GigWorker.seeker_id == profile.id))
-    if worker_id is not None and records.booked_between(session, worker_id, now):
-        raise Conflict(GIG_BOOKED)
     open_claim = select(PolicyClaim.id).where(
         PolicyClaim.seeker_id == profile.id,
         PolicyClaim.status.in_((ClaimStatus.APPLIED, ClaimStatus.APPROVED)),
@@ -115,18 +120,18 @@ def close_account(session: Session, client: redis.Redis | None, user: User, now:
     """Close the seeker's account (the caller has confirmed their password); committed.
     `client` (the gig queue) is needed only when the person registered for odd jobs."""
     profile = session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user.id))
-    _refusal(session, user, profile, now)
     worker = (
         session.scalar(select(GigWorker).where(GigWorker.seeker_id == profile.id))
         if profile is not None
         else None
     )
+    _refusal(session, user, profile, worker, now)
     if worker is not None:
         if client is None:
             raise ServiceUnavailable(QUEUE_DOWN)
         _stop_gig_worker(session, client, user, worker.id, now)
         # an offer accepted from another device meanwhile keeps the account open
-        _refusal(session, user, profile, now)
+        _refusal(session, user, profile, worker, now)
     if profile is not None:
         application_ids = session.scalars(
             select(Application.id).where(Application.seeker_id == profile.id)
@@ -145,7 +150,7 @@ def close_account(session: Session, client: redis.Redis | None, user: User, now:
         )
         session.execute(delete(Invitation).where(Invitation.seeker_id == profile.id))
         session.execute(delete(PolicyDeclaration).where(PolicyDeclaration.seeker_id == profile.id))
-        _clear(profile, session.get(GigWorker, worker.id) if worker is not None else None)
+        _clear(profile, worker)
     session.execute(
         update(GigRequest)
         .where(GigRequest.requester_user_id == user.id)
