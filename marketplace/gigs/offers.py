@@ -44,13 +44,24 @@ REFUSALS: dict[ClaimResult, str] = {
 }
 
 
+# what the worker is told when the offer they try to accept was already answered
+ANSWERED: dict[str, str] = {
+    OfferStatus.ACCEPTED: "您已接受这个邀约",
+    OfferStatus.DECLINED: "您已拒绝这个邀约",
+    OfferStatus.WITHDRAWN: "您已退出这份零工",
+    OfferStatus.CANCELLED: "用工方已取消这份零工",
+}
+
+
 class HireConflict(Conflict):
     """A claim refused: full, expired, double-booked, not offered or closed (HTTP 409)."""
 
     code = "hire_conflict"
 
-    def __init__(self, result: ClaimResult, offer_state: str | None = None) -> None:
-        super().__init__(REFUSALS.get(result, "无法接单"))
+    def __init__(
+        self, result: ClaimResult, offer_state: str | None = None, message: str | None = None
+    ) -> None:
+        super().__init__(message or REFUSALS.get(result, "无法接单"))
         self.result = result
         # the offer's state in SQL when SQL refused, to put Redis back in step
         self.offer_state = offer_state
@@ -111,13 +122,22 @@ def _sql_refusal(session: Session, request: GigRequest, offer: GigOffer, now: da
     if offer.status == OfferStatus.OFFERED and offer.expires_at <= now:
         raise HireConflict(ClaimResult.EXPIRED)  # still "offered" in SQL until the sweep
     if offer.status != OfferStatus.OFFERED:
-        raise HireConflict(ClaimResult.NOT_OFFERED, offer.status)
+        raise _not_offered(session, offer)
     if records.count_offers(session, request.id, OfferStatus.ACCEPTED) >= request.headcount:
         raise HireConflict(ClaimResult.FULL)
     if records.booked_between(
         session, offer.worker_id, request.starts_at, request.ends_at, besides=request.id
     ):
         raise HireConflict(ClaimResult.DOUBLE_BOOKED)
+
+
+def _not_offered(session: Session, offer: GigOffer) -> HireConflict:
+    """The refusal of an offer already answered, saying how: a worker tapping 接单 on an offer
+    declined for them a moment before learns why, not just that there is none."""
+    message = ANSWERED.get(offer.status)
+    if records.declined_for_a_clash(session, [offer]):
+        message = "这个邀约已自动婉拒：您已接了同一时段的其他零工"
+    return HireConflict(ClaimResult.NOT_OFFERED, offer.status, message)
 
 
 def _record_accept(
@@ -178,6 +198,8 @@ def accept_offer(
     request = offer.request
     deadline = offer.expires_at
     claim = _claim(session, client, offer, request, now)
+    if claim.result == ClaimResult.NOT_OFFERED and offer.status != OfferStatus.OFFERED:
+        raise _not_offered(session, offer)
     if not claim.holds_place:
         raise HireConflict(claim.result)
     request_id, worker_id = offer.request_id, offer.worker_id
@@ -203,9 +225,6 @@ def accept_offer(
         raise ServiceUnavailable("暂时无法保存，请重试") from error
     _decline_clashing(session, client, accepted, actor, now, policy)
     return accepted
-
-
-CLASHING = "已接同一时段的其他零工，自动婉拒"
 
 
 def _decline_clashing(
@@ -307,7 +326,7 @@ def _decline(
             offer,
             OfferStatus.DECLINED,
             now,
-            note=CLASHING if clash else None,
+            note=records.CLASHING if clash else None,
             user_id=actor.id if actor else None,
         )
         offer.responded_at = now

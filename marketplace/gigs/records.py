@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 QUEUE_DOWN = "即时快招队列暂时不可用，请稍后再试"
 
+# the note on an offer declined for the worker because they accepted another at that time
+CLASHING = "已接同一时段的其他零工，自动婉拒"
+
 
 def lock_request(session: Session, request_id: int, now: datetime) -> GigRequest:
     """Take the request's row lock and return it freshly read.
@@ -152,6 +155,23 @@ def booked_between(
     """How many accepted offers of the worker overlap [starts_at, ends_at) (`overlapping`)."""
     booked = overlapping(worker_id, OfferStatus.ACCEPTED, starts_at, ends_at, besides=besides)
     return int(session.scalar(select(func.count()).select_from(booked.subquery())) or 0)
+
+
+def declined_for_a_clash(session: Session, offers: list[GigOffer]) -> set[int]:
+    """Which of these offers were declined for the worker because they took another job at
+    that time (not by the worker)."""
+    declined = [o.id for o in offers if o.status == OfferStatus.DECLINED]
+    if not declined:
+        return set()
+    return set(
+        session.scalars(
+            select(GigEvent.offer_id).where(
+                GigEvent.worker_id.in_({o.worker_id for o in offers}),
+                GigEvent.offer_id.in_(declined),
+                GigEvent.note == CLASHING,
+            )
+        )
+    )
 
 
 @contextlib.contextmanager

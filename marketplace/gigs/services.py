@@ -27,7 +27,8 @@ from marketplace.gigs.models import (
     PayUnit,
     RequestStatus,
 )
-from marketplace.gigs.offers import CLASHING, HireConflict, accept_offer, decline_offer, withdraw
+from marketplace.gigs.offers import HireConflict, accept_offer, decline_offer, withdraw
+from marketplace.gigs.records import declined_for_a_clash
 from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
 from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY, UNIT_NAMES
@@ -36,7 +37,6 @@ from marketplace.places.models import Datum, Place, PlaceLevel
 from marketplace.seekers.models import SeekerProfile
 
 __all__ = [
-    "CLASHING",
     "DispatchPolicy",
     "DispatchReport",
     "HireConflict",
@@ -47,6 +47,7 @@ __all__ = [
     "complete",
     "day_problem",
     "decline_offer",
+    "declined_for_a_clash",
     "dispatch",
     "ensure_queue",
     "expire_offers",

@@ -39,7 +39,6 @@ from marketplace.gigs.forms import (
 )
 from marketplace.gigs.models import (
     LIVE_REQUEST_STATUSES,
-    GigEvent,
     GigOffer,
     GigRating,
     GigRequest,
@@ -330,27 +329,11 @@ def offers() -> str:
         worker=worker,
         live=live,
         past=past,
-        clashed=_declined_for_a_clash(session, past),
+        clashed=services.declined_for_a_clash(session, past),
         place_names=_place_names(session, live + past),
         now=now,
         seconds_left=seconds_left,
         refresh=REFRESH_SECONDS,
-    )
-
-
-def _declined_for_a_clash(session: Session, offers: list[GigOffer]) -> set[int]:
-    """Offers declined for the worker because they took another job at that time."""
-    declined = [o.id for o in offers if o.status == OfferStatus.DECLINED]
-    if not declined:
-        return set()
-    return set(
-        session.scalars(
-            select(GigEvent.offer_id).where(
-                GigEvent.worker_id.in_({o.worker_id for o in offers}),
-                GigEvent.offer_id.in_(declined),
-                GigEvent.note == services.CLASHING,
-            )
-        )
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from marketplace.errors import Conflict, ServiceUnavailable, ValidationError
-from marketplace.gigs import keys, offers, queue, records, services, state
+from marketplace.gigs import keys, queue, records, services, state
 from marketplace.gigs.dispatch import DispatchPolicy
 from marketplace.gigs.models import (
     GigEvent,
@@ -159,7 +159,7 @@ def test_accepting_declines_the_workers_other_offers_at_that_time_for_them(
             GigEvent.to_status == OfferStatus.DECLINED,
         )
     )
-    assert note == offers.CLASHING
+    assert note == records.CLASHING
     # the clashing request moved on at once: its next wave reached the other worker, on the
     # policy's terms (the later one still waits for the first worker's answer)
     assert now_offered[other.id].expires_at == SOON + timedelta(seconds=300)

@@ -222,6 +222,19 @@ def test_a_clashing_offer_is_declined_for_the_worker_and_says_why(
     session.expire_all()
     assert session.get(GigWorker, worker.id).declines_count == 0  # type: ignore[union-attr]
 
+    # tapping 接单 on the declined one (a page open from before) says why it is gone
+    again = hand.post(f"/gigs/offers/{offers['冷库搬运'].id}/accept", follow_redirects=True)
+    assert "这个邀约已自动婉拒：您已接了同一时段的其他零工" in again.get_data(as_text=True)
+    # and one the worker declined themselves says so
+    later = (utcnow() + LOCAL_OFFSET + timedelta(days=2)).date().isoformat()
+    boss.post("/gigs/requests/new", data=tomorrow_form(title="渔港补网", work_date=later))
+    session.expire_all()
+    mine = session.scalar(select(GigOffer).join(GigRequest).where(GigRequest.title == "渔港补网"))
+    assert mine is not None
+    hand.post(f"/gigs/offers/{mine.id}/decline")
+    again = hand.post(f"/gigs/offers/{mine.id}/accept", follow_redirects=True)
+    assert "您已拒绝这个邀约" in again.get_data(as_text=True)
+
 
 def test_the_status_page_says_when_the_circle_was_widened(
     app: Flask, session: Session, rds: redis.Redis
