@@ -228,13 +228,15 @@ def register_worker(
     available_until: time | None = None,
     rate_amount: float | None = None,
     rate_unit: str | None = None,
+    keep_rate: bool = False,
     phone_verified: bool = False,
     registered_by_point_id: int | None = None,
     actor: User | None = None,
     on_behalf_note: str | None = None,
     now: datetime | None = None,
 ) -> GigWorker:
-    """Register (or update) a person's odd-job availability; free, as the plan requires."""
+    """Register (or update) a person's odd-job availability; free, as the plan requires.
+    `keep_rate`: the form does not ask the expected rate (the kiosk's): keep the one recorded."""
     now = now or utcnow()
     seeker = session.get(SeekerProfile, seeker_id)
     if seeker is None:
@@ -266,7 +268,8 @@ def register_worker(
     worker.lat, worker.lng, worker.datum = point
     worker.days = "".join(sorted(set(days)))
     worker.available_from, worker.available_until = available_from, available_until
-    worker.rate_amount, worker.rate_unit = rate_amount, rate_unit
+    if not keep_rate:
+        worker.rate_amount, worker.rate_unit = rate_amount, rate_unit
     worker.phone_verified = phone_verified
     worker.registered_by_point_id = registered_by_point_id or worker.registered_by_point_id
     worker.updated_at = now

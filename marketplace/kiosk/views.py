@@ -428,6 +428,7 @@ def new_worker() -> Response | str:
                 days="".join(form.days.data or []),
                 available_from=start,
                 available_until=until,
+                keep_rate=True,
                 registered_by_point_id=device.service_point_id,
             )
         except DomainError as error:

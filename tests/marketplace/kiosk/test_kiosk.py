@@ -276,11 +276,20 @@ def test_a_returning_walk_in_worker_is_updated_not_duplicated(
     data = {"name": "王师傅", "phone": "17077770103", "skills": ["瓦工"], "place": VILLAGE_3}
     data["days"] = list("1234567")
     kiosk.post("/kiosk/workers/new", data=data)
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    # the rate agreed at the service desk (the terminal does not ask it)
+    worker.rate_amount, worker.rate_unit = 220, PayUnit.DAY
+    session.commit()
+
     kiosk.post("/kiosk/workers/new", data={**data, "skills": ["瓦工", "电焊"]})
+
     assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 1
+    session.expire_all()
     worker = session.scalar(select(GigWorker))
     assert worker is not None
     assert worker.skill_set == {"瓦工", "电焊"}
+    assert (worker.rate_amount, worker.rate_unit) == (220, PayUnit.DAY)  # not wiped
 
 
 def test_a_worker_registered_at_another_point_is_the_same_person_here(
