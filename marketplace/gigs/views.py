@@ -13,7 +13,7 @@ from typing import Any
 
 import redis
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -573,6 +573,22 @@ def _point_filter(user: User) -> Any:
     )
 
 
+DESK_WORKERS = 50  # walk-ins listed at once, newest first; the rest are found by name or phone
+
+
+def _walk_ins_matching(points: dict[int, str], who: str) -> Select[GigWorker]:
+    """Walk-in workers registered at these points; `who`: a name's part, or a phone's last
+    digits (four or more)."""
+    query = select(GigWorker).where(GigWorker.registered_by_point_id.in_(points))
+    if who:
+        query = query.join(SeekerProfile, SeekerProfile.id == GigWorker.seeker_id)
+        if who.isdigit() and len(who) >= 4:
+            query = query.where(SeekerProfile.phone.endswith(who, autoescape=True))
+        else:
+            query = query.where(SeekerProfile.name.contains(who, autoescape=True))
+    return query
+
+
 @bp.get("/desk")
 @role_required(Role.STAFF)
 def desk() -> str:
@@ -587,7 +603,9 @@ def desk() -> str:
             .limit(50)
         )
     )
+    who = (request.args.get("who") or "").strip()[:20]
     walk_ins: list[GigWorker] = []
+    total = 0
     points: dict[int, str] = {}
     point = user.service_point
     if point is not None:
@@ -598,19 +616,16 @@ def desk() -> str:
             )
         )
         points = {point_id: name for point_id, name in under}
-        walk_ins = list(
-            session.scalars(
-                select(GigWorker)
-                .where(GigWorker.registered_by_point_id.in_(points))
-                .order_by(GigWorker.id.desc())
-                .limit(50)
-            )
-        )
+        here = _walk_ins_matching(points, who)
+        total = int(session.scalar(select(func.count()).select_from(here.subquery())) or 0)
+        walk_ins = list(session.scalars(here.order_by(GigWorker.id.desc()).limit(DESK_WORKERS)))
     return render_template(
         "gigs/desk.html",
         point=user.service_point,
         requests=requests_here,
         walk_ins=walk_ins,
+        who=who,
+        total=total,
         # where each was registered, when not at this desk's point
         registered_at={
             w.id: points[w.registered_by_point_id]

@@ -27,6 +27,7 @@ from marketplace.gigs.models import (
     OfferStatus,
     PayUnit,
 )
+from marketplace.gigs.views import DESK_WORKERS
 from marketplace.localtime import LOCAL_OFFSET
 from marketplace.places.models import Place, PlaceLevel, ServicePoint
 from marketplace.seekers.models import SeekerProfile
@@ -554,3 +555,31 @@ def test_the_requester_cancels_and_station_staff_may_watch_requests_of_their_are
     page = response.get_data(as_text=True)
     assert "已取消" in page
     assert offer_for(session, worker).status == OfferStatus.CANCELLED
+
+
+def test_the_desk_says_when_it_lists_only_the_newest_and_finds_the_others(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    for n in range(DESK_WORKERS + 2):
+        profile = services.walk_in_profile(
+            session, staff.service_point_id, f"村民{n:02d}号", f"170777{n:05d}", VILLAGE_3
+        )
+        services.register_worker(
+            session, rds, profile.id, skills=["搬运"], place_code=VILLAGE_3,
+            registered_by_point_id=staff.service_point_id,
+        )  # fmt: skip
+    desk = signed_in(app, staff)
+
+    page = desk.get("/gigs/desk").get_data(as_text=True)
+
+    assert f"共 {DESK_WORKERS + 2} 位" in page
+    assert f"最近登记的 {DESK_WORKERS} 位" in page
+    assert "村民00号" not in page  # the oldest is not listed...
+    found = desk.get("/gigs/desk?who=村民00").get_data(as_text=True)
+    assert "村民00号" in found  # ...but found by name
+    assert "村民01号" not in found
+    by_phone = desk.get("/gigs/desk?who=00001").get_data(as_text=True)
+    assert "村民01号" in by_phone
+    assert "17077700001" not in by_phone  # still masked
+    assert "符合“没有这人”的有 0 位" in desk.get("/gigs/desk?who=没有这人").get_data(as_text=True)
