@@ -6,7 +6,7 @@ Date and time fields hold Beijing time as people type it; views convert to UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from wtforms import (
@@ -31,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from marketplace.database import utcnow
 from marketplace.events.models import (
     BoothStatus,
     CampaignKind,
@@ -39,6 +40,7 @@ from marketplace.events.models import (
     EventStatus,
 )
 from marketplace.formfields import Form, stripped
+from marketplace.localtime import LOCAL_OFFSET
 
 CAMPAIGN_KIND_LABELS = {
     CampaignKind.SPRING_BREEZE: "春风行动",
@@ -104,6 +106,27 @@ class _CountField(IntegerField):  # type: ignore[misc]  # untyped base
             raise ValueError("请输入整数") from error
 
 
+# How far from today an event or campaign may be put (typed years like 0001 or 9999 are
+# slips), and how long one may last.
+EVENT_REACH = timedelta(days=366)  # back (recording one already held) and ahead
+EVENT_LONGEST = timedelta(days=31)
+CAMPAIGN_REACH = timedelta(days=3 * 366)
+CAMPAIGN_LONGEST = timedelta(days=366)
+# a count typed for an event: more than a city's people is a slip
+COUNT_MOST = 1_000_000
+
+
+def _local_now() -> datetime:
+    return utcnow() + LOCAL_OFFSET
+
+
+def _within_reach(moment: date, reach: timedelta, what: str) -> None:
+    today = _local_now().date()
+    if not today - reach <= moment <= today + reach:
+        years = round(reach.days / 365)
+        raise ValidationError(f"{what}应在今天前后 {years} 年以内")
+
+
 class CampaignForm(Form):
     name = StringField(
         "名称",
@@ -123,10 +146,16 @@ class CampaignForm(Form):
     )
     submit = SubmitField("保存")
 
+    def validate_starts_on(self, field: DateField) -> None:
+        if field.data:
+            _within_reach(field.data, CAMPAIGN_REACH, "开始日期")
+
     def validate_ends_on(self, field: DateField) -> None:
         start: date | None = self.starts_on.data
         if start and field.data and field.data < start:
             raise ValidationError("结束日期不能早于开始日期")
+        if start and field.data and field.data - start > CAMPAIGN_LONGEST:
+            raise ValidationError("专项活动最长一年")
 
 
 class EventForm(Form):
@@ -164,7 +193,7 @@ class EventForm(Form):
         "活动链接",
         filters=[stripped],
         validators=[Length(max=500)],
-        description="线上活动必填，以 https:// 开头",
+        description="线上活动必填，以 http:// 或 https:// 开头",
     )
     is_campus = BooleanField("校园招聘")
     school = StringField(
@@ -176,10 +205,16 @@ class EventForm(Form):
     notes = TextAreaField("备注", filters=[stripped], validators=[Optional(), Length(max=2000)])
     submit = SubmitField("保存")
 
+    def validate_starts_at(self, field: DateTimeLocalField) -> None:
+        if field.data:
+            _within_reach(field.data.date(), EVENT_REACH, "开始时间")
+
     def validate_ends_at(self, field: DateTimeLocalField) -> None:
         start: datetime | None = self.starts_at.data
         if start and field.data and field.data <= start:
             raise ValidationError("结束时间必须晚于开始时间")
+        if start and field.data and field.data - start > EVENT_LONGEST:
+            raise ValidationError("一场活动最长 31 天；更长的请建为专项活动")
 
     def validate_link(self, field: StringField) -> None:
         if self.format.data == EventFormat.ONLINE and not field.data:
@@ -199,13 +234,18 @@ class EventForm(Form):
 class HeldForm(Form):
     visitors = _CountField(
         "到场人数",
-        validators=[InputRequired("请填写到场人数"), NumberRange(min=0, message="不能为负数")],
+        validators=[
+            InputRequired("请填写到场人数"),
+            NumberRange(min=0, message="不能为负数"),
+            NumberRange(max=COUNT_MOST, message="人数过大，请核对"),
+        ],
     )
     seekers_registered = _CountField(
         "现场登记求职人数",
         validators=[
             InputRequired("请填写现场登记求职人数"),
             NumberRange(min=0, message="不能为负数"),
+            NumberRange(max=COUNT_MOST, message="人数过大，请核对"),
         ],
     )
     submit = SubmitField("登记为已举办")

@@ -337,13 +337,18 @@ def campaign(campaign_id: int) -> str:
 # --- staff: events ------------------------------------------------------------------------------
 
 
+# the years a staff filter or check date may name; others are slips (0001, 9999)
+YEARS = range(2000, 2101)
+
+
 def _parse_month(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%Y-%m").date()
+        month = datetime.strptime(text, "%Y-%m").date()
     except ValueError:
         return None
+    return month if month.year in YEARS else None
 
 
 @bp.get("/staff")
@@ -559,6 +564,10 @@ def targets() -> str:
             on = date.fromisoformat(requested)
         except ValueError:
             flash("日期格式应为 YYYY-MM-DD，已显示今天的情况", "error")
+        else:
+            if on.year not in YEARS:
+                flash(f"请选择 {YEARS[0]}–{YEARS[-1]} 年的日期，已显示今天的情况", "error")
+                on = today
     report = services.target_report(db_session(), on)
     return render_template("events/targets.html", report=report, today=today)
 
@@ -572,6 +581,8 @@ def targets_command(on: str | None, as_json: bool) -> None:
         day = date.fromisoformat(on) if on else services.local_today(utcnow())
     except ValueError as error:
         raise click.BadParameter("expected YYYY-MM-DD", param_hint="--date") from error
+    if day.year not in YEARS:
+        raise click.BadParameter(f"a date in {YEARS[0]}–{YEARS[-1]}", param_hint="--date")
     report = services.target_report(db_session(), day)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -19,7 +19,7 @@ from marketplace.seekers.models import Application, ApplicationStatus, SeekerPro
 from tests.marketplace import factories
 from tests.marketplace.accounts import factories as accounts
 from tests.marketplace.accounts.helpers import log_in
-from tests.marketplace.events.helpers import RONGCHENG, event, published_job
+from tests.marketplace.events.helpers import RONGCHENG, event, local, published_job
 
 
 def sign_in(client: FlaskClient, user: User) -> FlaskClient:
@@ -260,6 +260,13 @@ def _event_form(**changes: str) -> dict[str, str]:
         ({"starts_at": "明天上午"}, "请输入正确的日期和时间"),
         ({"district_code": "371082001"}, "请从列表中选择"),  # a town
         ({"kind": "fair"}, "请从列表中选择"),
+        # typed-year slips (the browser's picker lets one through)
+        (
+            {"starts_at": "9999-01-01T09:00", "ends_at": "9999-01-01T12:00"},
+            "开始时间应在今天前后 1 年以内",
+        ),
+        ({"starts_at": "0001-01-01T09:00"}, "开始时间应在今天前后 1 年以内"),
+        ({"ends_at": local_input(40, 12)}, "一场活动最长 31 天"),
     ],
 )
 def test_bad_event_input_is_explained_and_nothing_is_saved(
@@ -289,8 +296,15 @@ def test_an_event_outside_its_campaign_is_refused_on_the_page(
     assert session.scalar(select(Event.id)) is None
 
 
-def test_a_campaign_ending_before_it_starts_is_refused(
-    client: FlaskClient, session: Session, staff: User
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "message"),
+    [
+        ("2026-10-31", "2026-10-01", "结束日期不能早于开始日期"),
+        ("9999-12-01", "9999-12-31", "开始日期应在今天前后 3 年以内"),  # a typed-year slip
+    ],
+)
+def test_bad_campaign_dates_are_refused(
+    client: FlaskClient, session: Session, staff: User, starts_on: str, ends_on: str, message: str
 ) -> None:
     sign_in(client, staff)
     response = client.post(
@@ -298,12 +312,12 @@ def test_a_campaign_ending_before_it_starts_is_refused(
         data={
             "name": "金秋招聘月",
             "kind": "golden_autumn",
-            "starts_on": "2026-10-31",
-            "ends_on": "2026-10-01",
+            "starts_on": starts_on,
+            "ends_on": ends_on,
         },
     )
     assert response.status_code == 400
-    assert "结束日期不能早于开始日期" in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
     assert session.scalar(select(Campaign.id)) is None
 
 
@@ -340,6 +354,12 @@ def test_held_before_the_start_is_refused_on_the_page(
     )
     assert response.status_code == 400
     assert "不能多于到场人数" in response.get_data(as_text=True)
+    response = client.post(
+        f"/events/staff/{past.id}/held",
+        data={"held-visitors": "99999999999999999999", "held-seekers_registered": "1"},
+    )
+    assert response.status_code == 400
+    assert "人数过大，请核对" in response.get_data(as_text=True)
     assert fresh(client.application, Event, past.id).status == EventStatus.PLANNED  # type: ignore[attr-defined]
     response = client.post(
         f"/events/staff/{fair.id}/held", data={"held-visitors": "5", "held-seekers_registered": "1"}
@@ -374,6 +394,37 @@ def test_the_targets_page_lists_what_is_behind(
     assert "环翠区" in page
     page = client.get("/events/targets?date=not-a-date").get_data(as_text=True)
     assert "日期格式应为 YYYY-MM-DD" in page
+    for slip in ("9999-12-31", "0001-01-01"):
+        response = client.get(f"/events/targets?date={slip}")
+        assert response.status_code == 200
+        assert "请选择 2000–2100 年的日期，已显示今天的情况" in response.get_data(as_text=True)
+
+
+def test_a_typed_month_out_of_range_lists_every_month(
+    client: FlaskClient, session: Session, staff: User
+) -> None:
+    event(session, staff)
+    session.commit()
+    sign_in(client, staff)
+    for slip in ("9999-12", "0001-01"):
+        response = client.get(f"/events/staff?month={slip}")
+        assert response.status_code == 200
+        assert "荣成市水产加工专场招聘会" in response.get_data(as_text=True)
+
+
+def test_an_event_over_several_days_shows_its_end_date(
+    client: FlaskClient, session: Session, staff: User
+) -> None:
+    start = local(date(2026, 12, 30), 9)
+    fair = event(session, staff, starts_at=start, ends_at=start + timedelta(days=2, hours=3))
+    session.commit()
+    sign_in(client, staff)
+    page = client.get(f"/events/staff/{fair.id}").get_data(as_text=True)
+    assert "2026-12-30 09:00 至 2027-01-01 12:00（北京时间）" in page
+    same_day = event(session, staff, starts_at=start, ends_at=start + timedelta(hours=3))
+    session.commit()
+    page = client.get(f"/events/staff/{same_day.id}").get_data(as_text=True)
+    assert "2026-12-30 09:00 至 12:00（北京时间）" in page
 
 
 def test_staff_edit_an_event_and_a_campaign(
