@@ -425,6 +425,8 @@ class Tokenizer:
         # with the compound itself then counts it twice, which measured better than once
         for token in dict.fromkeys(self.tokenize(text)):
             alternatives = lexicon.synonyms.get(token, (token,))
+            if _is_han_character(token) and token not in _MEANINGFUL:
+                alternatives = (*alternatives, *_occupations_with(lexicon, token))
             role = not lexicon.occupations.isdisjoint(alternatives)
             terms.append(QueryTerm(token, alternatives, names_occupation=role))
         return terms
@@ -433,6 +435,29 @@ class Tokenizer:
         """Whether `word`, normalised, is one entry of the dictionary (jieba's or ours)."""
         freq: dict[str, int] = self._get_segmenter().FREQ
         return freq.get(self.normalize(word), 0) > 0
+
+
+# A query of one character (电, 焊: what a seeker types first on a phone) is rarely a token of
+# any posting (jieba cuts 电工, 电焊工 whole); it also finds the occupations holding it, the
+# shortest first, at most this many.
+_ONE_CHARACTER_OCCUPATIONS = 30
+
+
+def _is_han_character(token: str) -> bool:
+    return len(token) == 1 and "\u4e00" <= token <= "\u9fff"
+
+
+@lru_cache(maxsize=4096)
+def _occupations_with_cached(occupations: frozenset[str], character: str) -> tuple[str, ...]:
+    found = sorted(
+        (w for w in occupations if character in w and w != character), key=lambda w: (len(w), w)
+    )
+    return tuple(found[:_ONE_CHARACTER_OCCUPATIONS])
+
+
+def _occupations_with(lexicon: _Lexicon, character: str) -> tuple[str, ...]:
+    """The occupation words holding `character` (电 → 电工, 电焊工, …), shortest first."""
+    return _occupations_with_cached(lexicon.occupations, character)
 
 
 # A word inside a compound becomes a token only when jieba counts it at least this often.

@@ -30,6 +30,9 @@ def visit(page: Page, path: str, name: str, heading: str | re.Pattern[str]) -> N
     assert response.ok, f"{path}: {response.status}"
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     screenshot(page, f"pages/{name}")
+    # nothing pushes the page wider than the screen (a phone would scroll sideways)
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} is too wide"
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
@@ -81,6 +84,7 @@ def test_pages_staff_see(page: Page) -> None:
     visit(page, "/staff/reviews", "staff-review-queue", "职位审核")
     visit(page, "/staff/employers?status=all", "staff-employers", "单位核验")
     visit(page, "/staff/employers?key=1", "staff-key-enterprises", "重点企业")
+    visit(page, "/staff/dashboard/wages", "staff-wages", "人力资源市场工资价位")
 
 
 def test_pages_a_service_point_sees(page: Page) -> None:

@@ -126,6 +126,24 @@ def test_title_outranks_description_for_the_same_word(
     assert result.hits[0].score > result.hits[1].score
 
 
+def test_one_character_finds_the_occupations_that_hold_it(
+    engine: SearchEngine, tokenizer: Tokenizer
+) -> None:
+    build(
+        engine,
+        tokenizer,
+        job(1, "电焊工（日结）", description="钢结构 焊接"),
+        job(2, "低压电工", description="持证上岗"),
+        job(3, "厨师", description="炒菜"),
+        job(4, "焊工", description="二保焊"),
+    )
+
+    assert set(ids(engine.search(words(tokenizer, "电")))) == {1, 2}
+    assert set(ids(engine.search(words(tokenizer, "焊")))) == {1, 4}
+    # a word of its own is unchanged
+    assert ids(engine.search(words(tokenizer, "厨师"))) == [3]
+
+
 def test_a_group_matches_by_any_of_its_synonyms(engine: SearchEngine, tokenizer: Tokenizer) -> None:
     build(
         engine,
