@@ -13,6 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from indexer.education import EducationLevel
 from marketplace.accounts import services, throttle
 from marketplace.accounts.auth import SignedIn, current_seeker_profile, signed_in_user
 from marketplace.accounts.forms import (
@@ -244,6 +245,7 @@ def _seeker_profile_page() -> Response | str:
         kind_labels=KIND_LABELS,
         unit_labels=PAY_UNIT_LABELS,
         group_labels=TARGET_GROUP_LABELS,
+        education_labels={level.code: level.label for level in EducationLevel},
         next=safe_next(request.args.get("next")),
         close_form=CloseAccountForm(),
     )

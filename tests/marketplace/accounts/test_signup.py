@@ -80,6 +80,9 @@ def test_a_seeker_signs_up_is_logged_in_and_saves_a_profile(
     assert "叉车司机" in page
     assert "5000–7000 元/月" in page
     assert "农民工" in page
+    assert "<dt>学历</dt><dd>高中</dd>" in page
+    assert "<dt>毕业年份</dt><dd>2022 年</dd>" in page
+    assert "<dt>出生日期</dt><dd>2004-05-20</dd>" in page
 
     user = session.scalars(select(User).where(User.phone == "13912345678")).one()
     assert user.role == Role.SEEKER
