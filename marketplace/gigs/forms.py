@@ -144,6 +144,7 @@ class WalkInWorkerForm(WorkerForm):
         "姓名",
         filters=[stripped],
         validators=[DataRequired("请填写姓名"), Length(max=40, message="姓名不超过 40 字")],
+        description="手机号已在本站登记过的，姓名按这里填写的更正，并记入该零工的登记记录",
     )
     phone = StringField(
         "手机号",

@@ -650,8 +650,15 @@ def desk_worker() -> Response | str:
     form.place.choices = place_choices(session, point.place_code if point else None)
     if form.validate_on_submit():
         try:
+            # in person at the desk, staff may correct the name a phone was registered under
             profile = services.walk_in_profile(
-                session, user.service_point_id, form.name.data, form.phone.data, form.place.data
+                session,
+                user.service_point_id,
+                form.name.data,
+                form.phone.data,
+                form.place.data,
+                correct_name=True,
+                actor=user,
             )
             services.register_worker(
                 session,

@@ -393,6 +393,39 @@ def test_the_desk_registers_a_walk_in_worker(
     assert "17077770002" not in page
 
 
+def test_staff_at_the_desk_correct_a_walk_ins_name_and_the_history_says_so(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    desk = signed_in(app, staff)
+    data = {
+        "name": "王五",
+        "phone": "17077770009",
+        "skills": ["搬运"],
+        "place": VILLAGE_3,
+        "days": list("1234567"),
+    }
+    assert desk.post("/gigs/desk/workers/new", data=data).status_code == 303
+    form = desk.get("/gigs/desk/workers/new").get_data(as_text=True)
+    assert "姓名按这里填写的更正" in form  # the desk is told before it does it
+
+    response = desk.post("/gigs/desk/workers/new", data={**data, "name": "赵六"})
+
+    assert response.status_code == 303
+    assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 1
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    assert worker.seeker.name == "赵六"
+    page = desk.get("/gigs/desk").get_data(as_text=True)
+    assert "赵六" in page
+    assert "王五" not in page
+    corrected = session.scalar(
+        select(GigEvent).where(GigEvent.worker_id == worker.id, GigEvent.note.contains("更正姓名"))
+    )
+    assert corrected is not None
+    assert (corrected.note, corrected.user_id) == ("更正姓名：王五 → 赵六", staff.id)
+
+
 def test_the_desk_lists_walk_ins_registered_at_the_points_under_it(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:

@@ -292,6 +292,33 @@ def test_a_returning_walk_in_worker_is_updated_not_duplicated(
     assert (worker.rate_amount, worker.rate_unit) == (220, PayUnit.DAY)  # not wiped
 
 
+def test_another_name_for_a_phone_registered_here_is_refused_at_the_terminal(
+    kiosk: FlaskClient, session: Session
+) -> None:
+    data = {"name": "王五", "phone": "17077770105", "skills": ["瓦工"], "place": VILLAGE_3}
+    data["days"] = list("1234567")
+    assert kiosk.post("/kiosk/workers/new", data=data).status_code == 303
+
+    # anyone at the public terminal typing 王五's number under another name
+    refused = kiosk.post("/kiosk/workers/new", data={**data, "name": "赵六", "skills": ["电焊"]})
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "登记成功" not in page
+    assert gig_services.REGISTERED_HERE in page
+    assert "请到服务台找工作人员办理" in page
+    assert refused.headers["Cache-Control"].startswith("no-store")
+    session.expire_all()
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    assert (worker.seeker.name, worker.skill_set) == ("王五", {"瓦工"})  # untouched
+    # the same person again (same name) still updates their registration
+    again = kiosk.post("/kiosk/workers/new", data={**data, "skills": ["电焊"]})
+    assert again.status_code == 303
+    session.expire_all()
+    assert session.get(GigWorker, worker.id).skill_set == {"电焊"}  # type: ignore[union-attr]
+
+
 def test_a_worker_registered_at_another_point_is_the_same_person_here(
     kiosk: FlaskClient, session: Session
 ) -> None:
