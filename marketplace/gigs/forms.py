@@ -84,6 +84,15 @@ def place_choices(session: Session, under: str | None = None) -> list[SelectChoi
     return choices
 
 
+def _check_pay(amount: Field, unit: str | None) -> None:
+    """An amount field's bounds for the unit chosen (pay_problem)."""
+    if amount.data is None or unit not in set(PayUnit):
+        return  # no amount, or a unit that its own field refuses
+    problem = pay_problem(float(amount.data), unit)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
 class WorkerForm(Form):
     skills = CheckboxesField(
         "会做的活（可多选）",
@@ -126,15 +135,15 @@ class WorkerForm(Form):
         if start is not None and field.data is not None and field.data <= start:
             raise ValidationError("结束时间须晚于开始时间")
 
+    def validate_rate_amount(self, field: Field) -> None:
+        # the amount is what is out of bounds: its field carries the message, not the unit's
+        _check_pay(field, self.rate_unit.data)
+
     def validate_rate_unit(self, field: Field) -> None:
         if field.data and field.data not in set(PayUnit):
             raise ValidationError("请选择工钱单位")
         if (self.rate_amount.data is None) != (not field.data):
             raise ValidationError("请同时填写期望工钱和单位，或都不填")
-        if self.rate_amount.data is not None and field.data:
-            problem = pay_problem(float(self.rate_amount.data), field.data)
-            if problem is not None:
-                raise ValidationError(problem)
 
 
 class WalkInWorkerForm(WorkerForm):
@@ -209,11 +218,7 @@ class RequestForm(Form):
             raise ValidationError(problem)
 
     def validate_pay_amount(self, field: Field) -> None:
-        if field.data is None or self.pay_unit.data not in set(PayUnit):
-            return  # no amount, or a unit that its own field refuses
-        problem = pay_problem(float(field.data), self.pay_unit.data)
-        if problem is not None:
-            raise ValidationError(problem)
+        _check_pay(field, self.pay_unit.data)
 
 
 class DeskRequestForm(RequestForm):

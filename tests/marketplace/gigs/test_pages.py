@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -133,6 +134,46 @@ def test_a_worker_registers_and_pauses(app: Flask, session: Session, rds: redis.
     assert "已暂停" in client.get("/gigs/").get_data(as_text=True)
     client.post(f"/gigs/workers/{worker.id}/pause", data={"paused": "0"})
     assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "shown"),
+    [("200", "day", "200"), ("250", "day", "250"), ("2.5", "piece", "2.5")],
+)
+def test_the_expected_rate_reopens_as_a_plain_number(
+    app: Flask, session: Session, typed: str, unit: str, shown: str
+) -> None:
+    client = signed_in(app, person(session))
+    form = {"skills": ["搬运"], "place": VILLAGE_3, "days": ["1"]}
+    response = client.post("/gigs/worker", data={**form, "rate_amount": typed, "rate_unit": unit})
+    assert response.status_code == 303
+
+    page = client.get("/gigs/worker").get_data(as_text=True)
+
+    assert re.search(rf'name="rate_amount"[^>]* value="{re.escape(shown)}"', page), page
+    assert "E+" not in page
+
+
+def test_an_expected_rate_out_of_bounds_is_said_at_the_amount(app: Flask, session: Session) -> None:
+    client = signed_in(app, person(session))
+    response = client.post(
+        "/gigs/worker",
+        data={
+            "skills": ["搬运"],
+            "place": VILLAGE_3,
+            "days": ["1"],
+            "rate_amount": "5000",
+            "rate_unit": "day",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    message = "按天计的工钱须在 50–2,000 元之间"
+    amount_error = re.search(r'<p class="field-error" id="rate_amount-error">([^<]*)</p>', page)
+    assert amount_error is not None
+    assert message in amount_error.group(1)
+    assert 'id="rate_unit-error"' not in page
+    assert 'aria-describedby="rate_amount-error"' in page  # read out with the amount's box
 
 
 def test_bad_worker_input_says_why_in_chinese_and_saves_nothing(
