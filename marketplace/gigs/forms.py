@@ -32,6 +32,7 @@ from wtforms.validators import (
 from marketplace.accounts.forms import CheckboxesField
 from marketplace.database import utcnow
 from marketplace.formfields import AmountField, Form, mobile_number, phone_digits, stripped
+from marketplace.gigs.dispatch import reach_words
 from marketplace.gigs.models import SKILLS, PayUnit
 from marketplace.gigs.services import MAX_HEADCOUNT, day_problem, pay_problem
 from marketplace.localtime import local_date
@@ -204,7 +205,7 @@ class RequestForm(Form):
             NumberRange(min=1, max=MAX_HEADCOUNT, message=f"人数须在 1 到 {MAX_HEADCOUNT} 之间"),
         ],
     )
-    urgent = BooleanField("即时快招：马上派单给附近（5 公里内）有空的零工")
+    urgent = BooleanField(f"即时快招：马上派单给附近有空的零工（{reach_words()}）")
 
     def validate_end_time(self, field: Field) -> None:
         start = self.start_time.data

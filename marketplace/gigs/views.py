@@ -25,7 +25,7 @@ from marketplace.database import db_session, utcnow
 from marketplace.errors import DomainError, Forbidden, NotFound, ServiceUnavailable
 from marketplace.extensions import get_redis, redis_configured
 from marketplace.gigs import permissions, services
-from marketplace.gigs.dispatch import DispatchPolicy
+from marketplace.gigs.dispatch import DispatchPolicy, reach_words
 from marketplace.gigs.forms import (
     DAY_LABELS,
     PAY_UNIT_LABELS,
@@ -186,7 +186,9 @@ def index() -> str:
     live = 0
     if worker is not None:
         live = len(_live_offers(session, worker, utcnow()))
-    return render_template("gigs/index.html", user=user, worker=worker, live_offers=live)
+    return render_template(
+        "gigs/index.html", user=user, worker=worker, live_offers=live, reach=reach_words()
+    )
 
 
 # ---- workers ---------------------------------------------------------------------------------
@@ -413,7 +415,11 @@ def _request_page(desk: bool) -> Response | str:
     if form.validate_on_submit():
         gig = _post(session, user, form, desk)
         if gig is not None:
-            flash("已发布" + ("，正在派单给附近的零工" if gig.urgent else ""), "success")
+            # what dispatch did, in the words the status page shows (widened, or nobody yet)
+            said = f"已发布。{gig.dispatch_note}" if gig.dispatch_note else "已发布"
+            if gig.urgent and not gig.dispatch_note:
+                said += "，正在派单给附近的零工"
+            flash(said, "success")
             return redirect(url_for("gigs.request_status", request_id=gig.id), code=303)
     return render_template("gigs/request_form.html", form=form, desk=desk)
 

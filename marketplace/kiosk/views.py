@@ -37,7 +37,7 @@ from marketplace.database import db_session, utcnow
 from marketplace.errors import DomainError, Forbidden, NotFound, ServiceUnavailable
 from marketplace.extensions import get_redis, redis_configured
 from marketplace.gigs import services as gigs
-from marketplace.gigs.dispatch import DispatchPolicy
+from marketplace.gigs.dispatch import DispatchPolicy, reach_words
 from marketplace.gigs.models import SKILLS, GigOffer, GigRequest, GigWorker, RequestStatus
 from marketplace.gigs.records import QUEUE_DOWN
 
@@ -533,6 +533,7 @@ def new_request() -> Response | str:
         end_options=[(t, t) for t in END_TIMES],
         headcount_options=[(str(n), f"{n} 人") for n in HEADCOUNTS],
         rate_options=[(str(r), f"{r} 元") for r in DAY_RATES],
+        reach=reach_words(),
         problem=problem,
     )
 

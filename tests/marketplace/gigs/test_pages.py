@@ -236,7 +236,7 @@ def test_an_urgent_request_is_offered_accepted_and_counted(
     assert offer_for(session, worker).status == OfferStatus.ACCEPTED
 
     status = boss.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
-    assert "已接单 1/2" in status
+    assert "<strong>1/2</strong>已接单/需要人数" in status
     assert "17066660001" in status  # the requester sees the hired worker's number
     assert 'data-refresh="5"' in status
     assert "立即刷新" in status
@@ -278,6 +278,22 @@ def test_a_clashing_offer_is_declined_for_the_worker_and_says_why(
     assert "您已拒绝这个邀约" in again.get_data(as_text=True)
 
 
+def test_an_urgent_post_with_nobody_near_says_how_far_it_looked(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    boss = signed_in(app, person(session, Role.EMPLOYER))
+    form = boss.get("/gigs/requests/new").get_data(as_text=True)
+    assert "先找 5 公里内，人不够再逐步扩大到 12 公里" in form
+
+    response = boss.post("/gigs/requests/new", data=tomorrow_form(), follow_redirects=True)
+
+    page = response.get_data(as_text=True)
+    said = "5 公里内无人可派，已扩大到 12 公里，仍暂无可派单的零工"
+    assert page.count(said) == 2  # the message after posting, and the status box
+    assert "当前派单范围：12 公里" in page
+    assert "正在派单给附近的零工" not in page
+
+
 def test_the_status_page_says_when_the_circle_was_widened(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:
@@ -287,8 +303,8 @@ def test_the_status_page_says_when_the_circle_was_widened(
     response = boss.post("/gigs/requests/new", data=tomorrow_form(headcount="1"))
     assert response.status_code == 303
     page = boss.get(response.headers["Location"]).get_data(as_text=True)
-    assert "5 公里内可派的零工只有" in page
-    assert "已接单 0/1" in page
+    assert "5 公里内无人可派，已扩大到 12 公里" in page
+    assert "<strong>0/1</strong>已接单/需要人数" in page
     assert "当前派单范围" in page
 
 
@@ -524,7 +540,9 @@ def test_the_desk_posts_for_a_villager_and_accepts_for_a_walk_in(
         f"/gigs/offers/{offer.id}/accept", data={"next": "/gigs/desk"}, follow_redirects=True
     )
     assert "接单成功" in response.get_data(as_text=True)
-    assert "已接单 1/1" in desk.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
+    assert "<strong>1/1</strong>已接单/需要人数" in desk.get(f"/gigs/requests/{gig.id}").get_data(
+        as_text=True
+    )
 
 
 @pytest.fixture
@@ -620,7 +638,7 @@ def test_the_requester_cancels_and_station_staff_may_watch_requests_of_their_are
     services.accept_offer(session, rds, offer_for(session, worker).id)
 
     station_page = signed_in(app, staff).get(location).get_data(as_text=True)
-    assert "已接单 1/2" in station_page
+    assert "<strong>1/2</strong>已接单/需要人数" in station_page
     assert "170****0005" in station_page  # staff who did not post it see the number masked
     assert "17088880005" not in station_page
 
