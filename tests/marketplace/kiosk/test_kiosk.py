@@ -132,6 +132,20 @@ def test_staff_register_a_device_and_see_its_token_once(
     assert session.get(KioskDevice, device.id).is_active is False  # type: ignore[union-attr]
 
 
+def test_staff_find_the_terminal_page_from_the_desk_and_the_workbench(
+    app: Flask, station_staff: User, token: str
+) -> None:
+    enroll = app.test_client().get("/kiosk/enroll").get_data(as_text=True)
+    assert "自助终端管理" in enroll  # where the code comes from
+    client = app.test_client()
+    assert log_in(client, station_staff.username, accounts.PASSWORD).status_code == 302
+    for page in ("/gigs/desk", "/staff/"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'href="/kiosk/devices"' in html, page
+        assert "自助终端管理" in html, page
+    assert "大厅 1 号" in client.get("/kiosk/devices").get_data(as_text=True)
+
+
 def test_staff_of_another_point_cannot_register_for_this_one(
     session: Session, point: ServicePoint
 ) -> None:
