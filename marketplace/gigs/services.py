@@ -33,7 +33,7 @@ from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
 from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY, UNIT_NAMES
 from marketplace.localtime import local_date
-from marketplace.places.models import Datum, Place, PlaceLevel
+from marketplace.places.models import Datum, Place, PlaceLevel, ServicePoint
 from marketplace.seekers.models import SeekerProfile
 
 __all__ = [
@@ -250,6 +250,26 @@ def _name_corrected(
         note=f"更正姓名：{former} → {name}",
         user_id=actor.id if actor else None,
     )
+
+
+def open_request(session: Session, request_id: int) -> GigRequest:
+    """A request anyone may look at: open or filled (not yet over); else NotFound."""
+    gig = session.get(GigRequest, request_id)
+    if gig is None or gig.status not in (RequestStatus.OPEN, RequestStatus.FILLED):
+        raise NotFound("这个零工需求已结束或不存在")
+    return gig
+
+
+def requester_label(session: Session, gig: GigRequest) -> str:
+    """Who is hiring, as anyone may read it: the employer's name; a private person (or a
+    villager staff posted for) is 个人发布 — never their name or phone."""
+    user = session.get(User, gig.requester_user_id) if gig.requester_user_id else None
+    if user is not None and user.role == Role.EMPLOYER and user.employer is not None:
+        return user.employer.name
+    point = session.get(ServicePoint, gig.service_point_id) if gig.service_point_id else None
+    if user is None and point is not None:
+        return f"个人发布（{point.name}代发）"
+    return "个人发布"
 
 
 def register_worker(

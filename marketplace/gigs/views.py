@@ -191,6 +191,21 @@ def index() -> str:
     )
 
 
+@bp.get("/open/<int:request_id>")
+def public_request(request_id: int) -> str:
+    """An open odd job as anyone may see it (a printed slip's QR opens it on any phone): what
+    is already public at a kiosk, who is hiring by label only, never a phone."""
+    session = db_session()
+    gig = services.open_request(session, request_id)
+    return render_template(
+        "gigs/public.html",
+        gig=gig,
+        place=session.get(Place, gig.place_code) if gig.place_code else None,
+        who=services.requester_label(session, gig),
+        user=signed_in_user(),
+    )
+
+
 # ---- workers ---------------------------------------------------------------------------------
 
 
