@@ -272,6 +272,14 @@ def requester_label(session: Session, gig: GigRequest) -> str:
     return "个人发布"
 
 
+def requester_contact(session: Session, gig: GigRequest) -> tuple[str | None, str | None]:
+    """(name, phone) the accepted worker calls: what the request records (staff posting for a
+    villager), else the requester's account. For the accepted worker only, while not over."""
+    user = session.get(User, gig.requester_user_id) if gig.requester_user_id else None
+    name = gig.contact_name or (user.display_name if user else None)
+    return name, gig.contact_phone or (user.phone if user else None)
+
+
 def register_worker(
     session: Session,
     client: redis.Redis,

@@ -347,6 +347,14 @@ def offers() -> str:
         live=live,
         past=past,
         clashed=services.declined_for_a_clash(session, past),
+        # whom to call: only on this worker's accepted jobs, and only until the job is over
+        contacts={
+            offer.id: services.requester_contact(session, offer.request)
+            for offer in past
+            if offer.status == OfferStatus.ACCEPTED
+            and offer.request.status in LIVE_REQUEST_STATUSES
+            and offer.request.ends_at > now
+        },
         place_names=_place_names(session, live + past),
         now=now,
         seconds_left=seconds_left,
@@ -365,7 +373,11 @@ def answer_offer(offer_id: int, action: str) -> Response:
     try:
         if action == "accept":
             services.accept_offer(session, client, offer_id, actor=user, policy=_policy())
-            message = "接单成功！请按时到岗，发布人会看到您的电话。"
+            message = (
+                "接单成功！请按时到岗。发布人的联系方式见“已接的活”，发布人也会看到您的电话。"
+                if user.role == Role.SEEKER
+                else "接单成功！已接的活会显示发布人的联系方式，发布人也会看到零工的电话。"
+            )
         elif action == "decline":
             services.decline_offer(session, client, offer_id, actor=user, policy=_policy())
             message = "已拒绝这个派单"

@@ -242,6 +242,36 @@ def test_an_urgent_request_is_offered_accepted_and_counted(
     assert "立即刷新" in status
 
 
+def test_the_accepted_worker_sees_whom_to_call_until_the_job_is_over(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER, display_name="俚岛水产", phone="17066669901")
+    taker = person(session, phone="17066660011")
+    other = person(session, phone="17066660012")
+    took, passed = worker_of(session, rds, taker), worker_of(session, rds, other)
+    boss = signed_in(app, employer)
+    boss.post("/gigs/requests/new", data=tomorrow_form(headcount="1"))
+    gig = session.scalar(select(GigRequest))
+    assert gig is not None
+    hand, passer = signed_in(app, taker), signed_in(app, other)
+    assert "17066669901" not in hand.get("/gigs/offers").get_data(as_text=True)  # offered only
+
+    accepted = hand.post(
+        f"/gigs/offers/{offer_for(session, took).id}/accept", follow_redirects=True
+    )
+    passer.post(f"/gigs/offers/{offer_for(session, passed).id}/decline")
+
+    page = accepted.get_data(as_text=True)
+    assert "发布人的联系方式见“已接的活”" in page
+    assert '联系发布人：俚岛水产 <a href="tel:17066669901">17066669901</a>' in page
+    assert "17066669901" not in passer.get("/gigs/offers").get_data(as_text=True)
+    # over (here: cancelled), the number is no longer shown
+    boss.post(f"/gigs/requests/{gig.id}/cancel")
+    after = hand.get("/gigs/offers").get_data(as_text=True)
+    assert "已取消" in after
+    assert "17066669901" not in after
+
+
 def test_a_clashing_offer_is_declined_for_the_worker_and_says_why(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:
