@@ -57,6 +57,12 @@ class AmountField(DecimalField):  # type: ignore[misc]  # untyped base
             self.data = None
             raise ValueError("请输入数字金额，例如 4500")
 
+    def _value(self) -> str:
+        # as typed, else plainly: 200 and 2.5, never Decimal's 2E+2 (a normalized 200)
+        if self.raw_data or self.data is None or self.places is not None:
+            return str(super()._value())
+        return format(self.data, "f")
+
     def pre_validate(self, form: Any) -> None:
         typed = bool(self.raw_data and str(self.raw_data[0]).strip())
         if self.process_errors and typed:  # (left empty, Optional() has its say)

@@ -56,15 +56,29 @@ class DispatchReport:
     note: str | None = None
 
 
+def reach_words(policy: DispatchPolicy | None = None) -> str:
+    """How far dispatch looks, for the pages that promise it: 先找 5 公里内，人不够再逐步扩大到
+    12 公里 (the widening is no surprise on the request's page)."""
+    radii = (policy or DispatchPolicy()).radii_km
+    if len(radii) == 1:
+        return f"{radii[0]:g} 公里内"
+    return f"先找 {radii[0]:g} 公里内，人不够再逐步扩大到 {radii[-1]:g} 公里"
+
+
 def widening_note(previous_km: float, radius_km: float, found: int, wanted: int) -> str:
     """Why the circle grew: how many free workers the first circle held against a wave's need."""
+    if not found:
+        return f"{previous_km:g} 公里内无人可派，已扩大到 {radius_km:g} 公里"
     return (
         f"{previous_km:g} 公里内可派的零工只有 {found} 位（本轮需 {wanted} 位），"
         f"已扩大到 {radius_km:g} 公里"
     )
 
 
-def nobody_note(radius_km: float) -> str:
+def nobody_note(radius_km: float, widened_from: float | None = None) -> str:
+    """Nobody free within the widest circle tried (and the circle it started from)."""
+    if widened_from is not None and widened_from < radius_km:
+        return f"{widened_from:g} 公里内无人可派，已扩大到 {radius_km:g} 公里，仍暂无可派单的零工"
     return f"{radius_km:g} 公里内暂无可派单的零工"
 
 
@@ -177,7 +191,7 @@ def dispatch(
     chosen, radius, widened_from, first = _search(session, client, request, wanted, policy, exclude)
     session.rollback()  # end the reads; the write starts with the request's row lock
     if not chosen:
-        note = nobody_note(radius)
+        note = nobody_note(radius, widened_from)
     elif widened_from is not None:
         note = widening_note(widened_from, radius, first, wanted)
     else:

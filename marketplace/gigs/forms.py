@@ -32,6 +32,7 @@ from wtforms.validators import (
 from marketplace.accounts.forms import CheckboxesField
 from marketplace.database import utcnow
 from marketplace.formfields import AmountField, Form, mobile_number, phone_digits, stripped
+from marketplace.gigs.dispatch import reach_words
 from marketplace.gigs.models import SKILLS, PayUnit
 from marketplace.gigs.services import MAX_HEADCOUNT, day_problem, pay_problem
 from marketplace.localtime import local_date
@@ -84,6 +85,15 @@ def place_choices(session: Session, under: str | None = None) -> list[SelectChoi
     return choices
 
 
+def _check_pay(amount: Field, unit: str | None) -> None:
+    """An amount field's bounds for the unit chosen (pay_problem)."""
+    if amount.data is None or unit not in set(PayUnit):
+        return  # no amount, or a unit that its own field refuses
+    problem = pay_problem(float(amount.data), unit)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
 class WorkerForm(Form):
     skills = CheckboxesField(
         "会做的活（可多选）",
@@ -126,15 +136,15 @@ class WorkerForm(Form):
         if start is not None and field.data is not None and field.data <= start:
             raise ValidationError("结束时间须晚于开始时间")
 
+    def validate_rate_amount(self, field: Field) -> None:
+        # the amount is what is out of bounds: its field carries the message, not the unit's
+        _check_pay(field, self.rate_unit.data)
+
     def validate_rate_unit(self, field: Field) -> None:
         if field.data and field.data not in set(PayUnit):
             raise ValidationError("请选择工钱单位")
         if (self.rate_amount.data is None) != (not field.data):
             raise ValidationError("请同时填写期望工钱和单位，或都不填")
-        if self.rate_amount.data is not None and field.data:
-            problem = pay_problem(float(self.rate_amount.data), field.data)
-            if problem is not None:
-                raise ValidationError(problem)
 
 
 class WalkInWorkerForm(WorkerForm):
@@ -144,6 +154,7 @@ class WalkInWorkerForm(WorkerForm):
         "姓名",
         filters=[stripped],
         validators=[DataRequired("请填写姓名"), Length(max=40, message="姓名不超过 40 字")],
+        description="手机号已在本站登记过的，姓名按这里填写的更正，并记入该零工的登记记录",
     )
     phone = StringField(
         "手机号",
@@ -194,7 +205,7 @@ class RequestForm(Form):
             NumberRange(min=1, max=MAX_HEADCOUNT, message=f"人数须在 1 到 {MAX_HEADCOUNT} 之间"),
         ],
     )
-    urgent = BooleanField("即时快招：马上派单给附近（5 公里内）有空的零工")
+    urgent = BooleanField(f"即时快招：马上派单给附近有空的零工（{reach_words()}）")
 
     def validate_end_time(self, field: Field) -> None:
         start = self.start_time.data
@@ -208,11 +219,7 @@ class RequestForm(Form):
             raise ValidationError(problem)
 
     def validate_pay_amount(self, field: Field) -> None:
-        if field.data is None or self.pay_unit.data not in set(PayUnit):
-            return  # no amount, or a unit that its own field refuses
-        problem = pay_problem(float(field.data), self.pay_unit.data)
-        if problem is not None:
-            raise ValidationError(problem)
+        _check_pay(field, self.pay_unit.data)
 
 
 class DeskRequestForm(RequestForm):

@@ -33,7 +33,7 @@ from marketplace.gigs.recovery import RebuildReport, ensure_queue, rebuild_queue
 from marketplace.gigs.sweep import SweepReport, expire_offers
 from marketplace.jobs.checks import MINIMUM_WAGE_HOURLY, UNIT_NAMES
 from marketplace.localtime import local_date
-from marketplace.places.models import Datum, Place, PlaceLevel
+from marketplace.places.models import Datum, Place, PlaceLevel, ServicePoint
 from marketplace.seekers.models import SeekerProfile
 
 __all__ = [
@@ -162,10 +162,21 @@ HAS_ACCOUNT = "这个手机号已注册了账号：请本人登录后在「零�
 REGISTERED_ELSEWHERE = (
     "这个手机号已在其他服务站登记为另一个人：请核对手机号和姓名，或请工作人员协助"
 )
+REGISTERED_HERE = (
+    "这个手机号已在本服务站登记为另一个人：请核对手机号；如需更正姓名，请到服务台找工作人员办理"
+)
 
 
 def walk_in_profile(
-    session: Session, point_id: int | None, name: str, phone: str, place_code: str
+    session: Session,
+    point_id: int | None,
+    name: str,
+    phone: str,
+    place_code: str,
+    *,
+    correct_name: bool = False,
+    actor: User | None = None,
+    now: datetime | None = None,
 ) -> SeekerProfile:
     """The profile of a person without an account, found again by phone (registered here
     first, else at another point under the same name: one person, one worker, whichever desk
@@ -173,7 +184,9 @@ def walk_in_profile(
 
     A phone that belongs to an account is refused: a shared terminal cannot tell its holder
     from anyone who types the number, and a second profile would let dispatch book one
-    person twice at the same hours.
+    person twice at the same hours. Another name for a phone registered here is refused too,
+    unless `correct_name`: staff at the desk, who see the person, may correct it (recorded in
+    the worker's history as done by `actor`); a terminal may not rename anyone.
     """
     place = session.get(Place, place_code)
     if place is None:
@@ -193,13 +206,14 @@ def walk_in_profile(
         .order_by((SeekerProfile.registered_at_point_id == point_id).desc(), SeekerProfile.id)
         .limit(1)
     )
-    if (
-        profile is not None
-        and profile.registered_at_point_id != point_id
-        and (profile.name or "").strip() != name.strip()
-    ):
-        # typing someone's number elsewhere must not rename them (or merge a family's phone)
-        raise ValidationError(REGISTERED_ELSEWHERE)
+    former = None if profile is None else (profile.name or "").strip()
+    if profile is not None and former != name.strip():
+        # typing someone's number must not rename them (or merge a family's phone)
+        if profile.registered_at_point_id != point_id:
+            raise ValidationError(REGISTERED_ELSEWHERE)
+        if not correct_name:
+            raise ValidationError(REGISTERED_HERE)
+        _name_corrected(session, profile, former or "", name.strip(), actor, now or utcnow())
     if profile is None:
         profile = SeekerProfile(
             user_id=None, phone=phone, target_groups=[], registered_at_point_id=point_id
@@ -211,6 +225,59 @@ def walk_in_profile(
     profile.home_town_code = place.parent_code if village else place.code
     session.flush()
     return profile
+
+
+def _name_corrected(
+    session: Session,
+    profile: SeekerProfile,
+    former: str,
+    name: str,
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """Record in the worker's history that staff corrected a walk-in's name."""
+    worker = session.scalar(select(GigWorker).where(GigWorker.seeker_id == profile.id))
+    if worker is None:  # no odd-job history to keep it in
+        return
+    status = "paused" if worker.paused else "available"
+    records.event(
+        session,
+        "worker",
+        status,
+        now,
+        from_status=status,
+        worker_id=worker.id,
+        note=f"更正姓名：{former} → {name}",
+        user_id=actor.id if actor else None,
+    )
+
+
+def open_request(session: Session, request_id: int) -> GigRequest:
+    """A request anyone may look at: open or filled (not yet over); else NotFound."""
+    gig = session.get(GigRequest, request_id)
+    if gig is None or gig.status not in (RequestStatus.OPEN, RequestStatus.FILLED):
+        raise NotFound("这个零工需求已结束或不存在")
+    return gig
+
+
+def requester_label(session: Session, gig: GigRequest) -> str:
+    """Who is hiring, as anyone may read it: the employer's name; a private person (or a
+    villager staff posted for) is 个人发布 — never their name or phone."""
+    user = session.get(User, gig.requester_user_id) if gig.requester_user_id else None
+    if user is not None and user.role == Role.EMPLOYER and user.employer is not None:
+        return user.employer.name
+    point = session.get(ServicePoint, gig.service_point_id) if gig.service_point_id else None
+    if user is None and point is not None:
+        return f"个人发布（{point.name}代发）"
+    return "个人发布"
+
+
+def requester_contact(session: Session, gig: GigRequest) -> tuple[str | None, str | None]:
+    """(name, phone) the accepted worker calls: what the request records (staff posting for a
+    villager), else the requester's account. For the accepted worker only, while not over."""
+    user = session.get(User, gig.requester_user_id) if gig.requester_user_id else None
+    name = gig.contact_name or (user.display_name if user else None)
+    return name, gig.contact_phone or (user.phone if user else None)
 
 
 def register_worker(

@@ -25,7 +25,7 @@ from marketplace.database import db_session, utcnow
 from marketplace.errors import DomainError, Forbidden, NotFound, ServiceUnavailable
 from marketplace.extensions import get_redis, redis_configured
 from marketplace.gigs import permissions, services
-from marketplace.gigs.dispatch import DispatchPolicy
+from marketplace.gigs.dispatch import DispatchPolicy, reach_words
 from marketplace.gigs.forms import (
     DAY_LABELS,
     PAY_UNIT_LABELS,
@@ -186,7 +186,24 @@ def index() -> str:
     live = 0
     if worker is not None:
         live = len(_live_offers(session, worker, utcnow()))
-    return render_template("gigs/index.html", user=user, worker=worker, live_offers=live)
+    return render_template(
+        "gigs/index.html", user=user, worker=worker, live_offers=live, reach=reach_words()
+    )
+
+
+@bp.get("/open/<int:request_id>")
+def public_request(request_id: int) -> str:
+    """An open odd job as anyone may see it (a printed slip's QR opens it on any phone): what
+    is already public at a kiosk, who is hiring by label only, never a phone."""
+    session = db_session()
+    gig = services.open_request(session, request_id)
+    return render_template(
+        "gigs/public.html",
+        gig=gig,
+        place=session.get(Place, gig.place_code) if gig.place_code else None,
+        who=services.requester_label(session, gig),
+        user=signed_in_user(),
+    )
 
 
 # ---- workers ---------------------------------------------------------------------------------
@@ -330,6 +347,14 @@ def offers() -> str:
         live=live,
         past=past,
         clashed=services.declined_for_a_clash(session, past),
+        # whom to call: only on this worker's accepted jobs, and only until the job is over
+        contacts={
+            offer.id: services.requester_contact(session, offer.request)
+            for offer in past
+            if offer.status == OfferStatus.ACCEPTED
+            and offer.request.status in LIVE_REQUEST_STATUSES
+            and offer.request.ends_at > now
+        },
         place_names=_place_names(session, live + past),
         now=now,
         seconds_left=seconds_left,
@@ -348,7 +373,11 @@ def answer_offer(offer_id: int, action: str) -> Response:
     try:
         if action == "accept":
             services.accept_offer(session, client, offer_id, actor=user, policy=_policy())
-            message = "接单成功！请按时到岗，发布人会看到您的电话。"
+            message = (
+                "接单成功！请按时到岗。发布人的联系方式见“已接的活”，发布人也会看到您的电话。"
+                if user.role == Role.SEEKER
+                else "接单成功！已接的活会显示发布人的联系方式，发布人也会看到零工的电话。"
+            )
         elif action == "decline":
             services.decline_offer(session, client, offer_id, actor=user, policy=_policy())
             message = "已拒绝这个派单"
@@ -413,7 +442,11 @@ def _request_page(desk: bool) -> Response | str:
     if form.validate_on_submit():
         gig = _post(session, user, form, desk)
         if gig is not None:
-            flash("已发布" + ("，正在派单给附近的零工" if gig.urgent else ""), "success")
+            # what dispatch did, in the words the status page shows (widened, or nobody yet)
+            said = f"已发布。{gig.dispatch_note}" if gig.dispatch_note else "已发布"
+            if gig.urgent and not gig.dispatch_note:
+                said += "，正在派单给附近的零工"
+            flash(said, "success")
             return redirect(url_for("gigs.request_status", request_id=gig.id), code=303)
     return render_template("gigs/request_form.html", form=form, desk=desk)
 
@@ -650,8 +683,15 @@ def desk_worker() -> Response | str:
     form.place.choices = place_choices(session, point.place_code if point else None)
     if form.validate_on_submit():
         try:
+            # in person at the desk, staff may correct the name a phone was registered under
             profile = services.walk_in_profile(
-                session, user.service_point_id, form.name.data, form.phone.data, form.place.data
+                session,
+                user.service_point_id,
+                form.name.data,
+                form.phone.data,
+                form.place.data,
+                correct_name=True,
+                actor=user,
             )
             services.register_worker(
                 session,

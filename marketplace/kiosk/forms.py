@@ -21,7 +21,10 @@ class EnrollForm(Form):
     token = StringField(
         "终端口令",
         validators=[DataRequired("请输入终端口令"), Length(max=40)],
-        description="由服务站工作人员在“自助终端管理”中生成，例如 ABCD-EFGH-JKMN-PQRS",
+        description=(
+            "由服务站工作人员登录后在“工作台”或“服务站代办”页的“自助终端管理”中生成，"
+            "例如 ABCD-EFGH-JKMN-PQRS"
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.gigs import permissions
 from marketplace.gigs.forms import PAY_UNIT_LABELS
 from marketplace.gigs.models import GigRequest, RequestStatus
+from marketplace.gigs.services import requester_label
 from marketplace.jobs.display import pay_in_words
 from marketplace.localtime import day_and_time
 from marketplace.places.models import Place, PlaceLevel, ServicePoint
@@ -206,7 +207,7 @@ def nearby_gigs(
                 kind="gig",
                 id=gig.id,
                 title=gig.title,
-                who="零工" + ("（急招）" if gig.urgent else ""),
+                who=requester_label(session, gig) + ("（急招）" if gig.urgent else ""),
                 pay=gig_pay_words(gig),
                 distance_km=km,
                 when=day_and_time(gig.starts_at, now, " %H:%M 开工"),

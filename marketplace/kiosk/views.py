@@ -37,8 +37,8 @@ from marketplace.database import db_session, utcnow
 from marketplace.errors import DomainError, Forbidden, NotFound, ServiceUnavailable
 from marketplace.extensions import get_redis, redis_configured
 from marketplace.gigs import services as gigs
-from marketplace.gigs.dispatch import DispatchPolicy
-from marketplace.gigs.models import SKILLS, GigOffer, GigRequest, GigWorker, RequestStatus
+from marketplace.gigs.dispatch import DispatchPolicy, reach_words
+from marketplace.gigs.models import SKILLS, GigOffer, GigRequest, GigWorker
 from marketplace.gigs.records import QUEUE_DOWN
 
 # the job page's wording of a posting's place (private there; to move to jobs.display)
@@ -322,10 +322,7 @@ def _job_facts(job: Job) -> dict[str, Any]:
 
 
 def _open_gig(request_id: int) -> GigRequest:
-    gig = db_session().get(GigRequest, request_id)
-    if gig is None or gig.status not in (RequestStatus.OPEN, RequestStatus.FILLED):
-        raise NotFound("这个零工需求已结束或不存在")
-    return gig
+    return gigs.open_request(db_session(), request_id)
 
 
 def _gig_facts(gig: GigRequest) -> dict[str, Any]:
@@ -333,13 +330,13 @@ def _gig_facts(gig: GigRequest) -> dict[str, Any]:
     if gig.address:
         where = f"{where} {gig.address}".strip()
     ends = gig.ends_at + LOCAL_OFFSET
-    # the gig's own page is not public: the QR opens this kiosk screen (at any service point)
-    url = url_for("kiosk.gig", request_id=gig.id, _external=True)
+    # the public odd-job page (opens on any phone), as a job's slip links to /jobs/<id>
+    url = url_for("gigs.public_request", request_id=gig.id, _external=True)
     return {
         "kind": "gig",
         "id": gig.id,
         "title": gig.title,
-        "who": "零工" + ("（急招）" if gig.urgent else ""),
+        "who": gigs.requester_label(db_session(), gig),
         "pay": services.gig_pay_words(gig),
         "where": where or "地点未注明",
         "distance": services.distance_words(_km(gig.lat, gig.lng)),
@@ -533,6 +530,7 @@ def new_request() -> Response | str:
         end_options=[(t, t) for t in END_TIMES],
         headcount_options=[(str(n), f"{n} 人") for n in HEADCOUNTS],
         rate_options=[(str(r), f"{r} 元") for r in DAY_RATES],
+        reach=reach_words(),
         problem=problem,
     )
 

@@ -69,7 +69,8 @@ def test_widening_stops_at_the_first_step_that_has_enough(
 def test_nobody_within_the_widest_circle_is_recorded(session: Session, rds: redis.Redis) -> None:
     factories.worker(session, rds, km=15.0)
     request = factories.request(session, rds, urgent=True)
-    assert (request.radius_km, request.dispatch_note) == (12, nobody_note(12))
+    assert (request.radius_km, request.dispatch_note) == (12, nobody_note(12, 5))
+    assert request.dispatch_note == "5 公里内无人可派，已扩大到 12 公里，仍暂无可派单的零工"
     assert factories.offers_of(session, request.id) == {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -135,6 +136,46 @@ def test_a_worker_registers_and_pauses(app: Flask, session: Session, rds: redis.
     assert str(worker.id) in rds.zrange(keys.WORKERS_GEO, 0, -1)
 
 
+@pytest.mark.parametrize(
+    ("typed", "unit", "shown"),
+    [("200", "day", "200"), ("250", "day", "250"), ("2.5", "piece", "2.5")],
+)
+def test_the_expected_rate_reopens_as_a_plain_number(
+    app: Flask, session: Session, typed: str, unit: str, shown: str
+) -> None:
+    client = signed_in(app, person(session))
+    form = {"skills": ["搬运"], "place": VILLAGE_3, "days": ["1"]}
+    response = client.post("/gigs/worker", data={**form, "rate_amount": typed, "rate_unit": unit})
+    assert response.status_code == 303
+
+    page = client.get("/gigs/worker").get_data(as_text=True)
+
+    assert re.search(rf'name="rate_amount"[^>]* value="{re.escape(shown)}"', page), page
+    assert "E+" not in page
+
+
+def test_an_expected_rate_out_of_bounds_is_said_at_the_amount(app: Flask, session: Session) -> None:
+    client = signed_in(app, person(session))
+    response = client.post(
+        "/gigs/worker",
+        data={
+            "skills": ["搬运"],
+            "place": VILLAGE_3,
+            "days": ["1"],
+            "rate_amount": "5000",
+            "rate_unit": "day",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    message = "按天计的工钱须在 50–2,000 元之间"
+    amount_error = re.search(r'<p class="field-error" id="rate_amount-error">([^<]*)</p>', page)
+    assert amount_error is not None
+    assert message in amount_error.group(1)
+    assert 'id="rate_unit-error"' not in page
+    assert 'aria-describedby="rate_amount-error"' in page  # read out with the amount's box
+
+
 def test_bad_worker_input_says_why_in_chinese_and_saves_nothing(
     app: Flask, session: Session
 ) -> None:
@@ -195,10 +236,40 @@ def test_an_urgent_request_is_offered_accepted_and_counted(
     assert offer_for(session, worker).status == OfferStatus.ACCEPTED
 
     status = boss.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
-    assert "已接单 1/2" in status
+    assert "<strong>1/2</strong>已接单/需要人数" in status
     assert "17066660001" in status  # the requester sees the hired worker's number
     assert 'data-refresh="5"' in status
     assert "立即刷新" in status
+
+
+def test_the_accepted_worker_sees_whom_to_call_until_the_job_is_over(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    employer = person(session, Role.EMPLOYER, display_name="俚岛水产", phone="17066669901")
+    taker = person(session, phone="17066660011")
+    other = person(session, phone="17066660012")
+    took, passed = worker_of(session, rds, taker), worker_of(session, rds, other)
+    boss = signed_in(app, employer)
+    boss.post("/gigs/requests/new", data=tomorrow_form(headcount="1"))
+    gig = session.scalar(select(GigRequest))
+    assert gig is not None
+    hand, passer = signed_in(app, taker), signed_in(app, other)
+    assert "17066669901" not in hand.get("/gigs/offers").get_data(as_text=True)  # offered only
+
+    accepted = hand.post(
+        f"/gigs/offers/{offer_for(session, took).id}/accept", follow_redirects=True
+    )
+    passer.post(f"/gigs/offers/{offer_for(session, passed).id}/decline")
+
+    page = accepted.get_data(as_text=True)
+    assert "发布人的联系方式见“已接的活”" in page
+    assert '联系发布人：俚岛水产 <a href="tel:17066669901">17066669901</a>' in page
+    assert "17066669901" not in passer.get("/gigs/offers").get_data(as_text=True)
+    # over (here: cancelled), the number is no longer shown
+    boss.post(f"/gigs/requests/{gig.id}/cancel")
+    after = hand.get("/gigs/offers").get_data(as_text=True)
+    assert "已取消" in after
+    assert "17066669901" not in after
 
 
 def test_a_clashing_offer_is_declined_for_the_worker_and_says_why(
@@ -237,6 +308,22 @@ def test_a_clashing_offer_is_declined_for_the_worker_and_says_why(
     assert "您已拒绝这个邀约" in again.get_data(as_text=True)
 
 
+def test_an_urgent_post_with_nobody_near_says_how_far_it_looked(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    boss = signed_in(app, person(session, Role.EMPLOYER))
+    form = boss.get("/gigs/requests/new").get_data(as_text=True)
+    assert "先找 5 公里内，人不够再逐步扩大到 12 公里" in form
+
+    response = boss.post("/gigs/requests/new", data=tomorrow_form(), follow_redirects=True)
+
+    page = response.get_data(as_text=True)
+    said = "5 公里内无人可派，已扩大到 12 公里，仍暂无可派单的零工"
+    assert page.count(said) == 2  # the message after posting, and the status box
+    assert "当前派单范围：12 公里" in page
+    assert "正在派单给附近的零工" not in page
+
+
 def test_the_status_page_says_when_the_circle_was_widened(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:
@@ -246,8 +333,8 @@ def test_the_status_page_says_when_the_circle_was_widened(
     response = boss.post("/gigs/requests/new", data=tomorrow_form(headcount="1"))
     assert response.status_code == 303
     page = boss.get(response.headers["Location"]).get_data(as_text=True)
-    assert "5 公里内可派的零工只有" in page
-    assert "已接单 0/1" in page
+    assert "5 公里内无人可派，已扩大到 12 公里" in page
+    assert "<strong>0/1</strong>已接单/需要人数" in page
     assert "当前派单范围" in page
 
 
@@ -393,6 +480,39 @@ def test_the_desk_registers_a_walk_in_worker(
     assert "17077770002" not in page
 
 
+def test_staff_at_the_desk_correct_a_walk_ins_name_and_the_history_says_so(
+    app: Flask, session: Session, rds: redis.Redis
+) -> None:
+    staff = _station(session)
+    desk = signed_in(app, staff)
+    data = {
+        "name": "王五",
+        "phone": "17077770009",
+        "skills": ["搬运"],
+        "place": VILLAGE_3,
+        "days": list("1234567"),
+    }
+    assert desk.post("/gigs/desk/workers/new", data=data).status_code == 303
+    form = desk.get("/gigs/desk/workers/new").get_data(as_text=True)
+    assert "姓名按这里填写的更正" in form  # the desk is told before it does it
+
+    response = desk.post("/gigs/desk/workers/new", data={**data, "name": "赵六"})
+
+    assert response.status_code == 303
+    assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 1
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    assert worker.seeker.name == "赵六"
+    page = desk.get("/gigs/desk").get_data(as_text=True)
+    assert "赵六" in page
+    assert "王五" not in page
+    corrected = session.scalar(
+        select(GigEvent).where(GigEvent.worker_id == worker.id, GigEvent.note.contains("更正姓名"))
+    )
+    assert corrected is not None
+    assert (corrected.note, corrected.user_id) == ("更正姓名：王五 → 赵六", staff.id)
+
+
 def test_the_desk_lists_walk_ins_registered_at_the_points_under_it(
     app: Flask, session: Session, rds: redis.Redis
 ) -> None:
@@ -450,7 +570,9 @@ def test_the_desk_posts_for_a_villager_and_accepts_for_a_walk_in(
         f"/gigs/offers/{offer.id}/accept", data={"next": "/gigs/desk"}, follow_redirects=True
     )
     assert "接单成功" in response.get_data(as_text=True)
-    assert "已接单 1/1" in desk.get(f"/gigs/requests/{gig.id}").get_data(as_text=True)
+    assert "<strong>1/1</strong>已接单/需要人数" in desk.get(f"/gigs/requests/{gig.id}").get_data(
+        as_text=True
+    )
 
 
 @pytest.fixture
@@ -546,7 +668,7 @@ def test_the_requester_cancels_and_station_staff_may_watch_requests_of_their_are
     services.accept_offer(session, rds, offer_for(session, worker).id)
 
     station_page = signed_in(app, staff).get(location).get_data(as_text=True)
-    assert "已接单 1/2" in station_page
+    assert "<strong>1/2</strong>已接单/需要人数" in station_page
     assert "170****0005" in station_page  # staff who did not post it see the number masked
     assert "17088880005" not in station_page
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -130,6 +131,20 @@ def test_staff_register_a_device_and_see_its_token_once(
     assert response.status_code == 303
     session.expire_all()
     assert session.get(KioskDevice, device.id).is_active is False  # type: ignore[union-attr]
+
+
+def test_staff_find_the_terminal_page_from_the_desk_and_the_workbench(
+    app: Flask, station_staff: User, token: str
+) -> None:
+    enroll = app.test_client().get("/kiosk/enroll").get_data(as_text=True)
+    assert "自助终端管理" in enroll  # where the code comes from
+    client = app.test_client()
+    assert log_in(client, station_staff.username, accounts.PASSWORD).status_code == 302
+    for page in ("/gigs/desk", "/staff/"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'href="/kiosk/devices"' in html, page
+        assert "自助终端管理" in html, page
+    assert "大厅 1 号" in client.get("/kiosk/devices").get_data(as_text=True)
 
 
 def test_staff_of_another_point_cannot_register_for_this_one(
@@ -290,6 +305,33 @@ def test_a_returning_walk_in_worker_is_updated_not_duplicated(
     assert worker is not None
     assert worker.skill_set == {"瓦工", "电焊"}
     assert (worker.rate_amount, worker.rate_unit) == (220, PayUnit.DAY)  # not wiped
+
+
+def test_another_name_for_a_phone_registered_here_is_refused_at_the_terminal(
+    kiosk: FlaskClient, session: Session
+) -> None:
+    data = {"name": "王五", "phone": "17077770105", "skills": ["瓦工"], "place": VILLAGE_3}
+    data["days"] = list("1234567")
+    assert kiosk.post("/kiosk/workers/new", data=data).status_code == 303
+
+    # anyone at the public terminal typing 王五's number under another name
+    refused = kiosk.post("/kiosk/workers/new", data={**data, "name": "赵六", "skills": ["电焊"]})
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "登记成功" not in page
+    assert gig_services.REGISTERED_HERE in page
+    assert "请到服务台找工作人员办理" in page
+    assert refused.headers["Cache-Control"].startswith("no-store")
+    session.expire_all()
+    worker = session.scalar(select(GigWorker))
+    assert worker is not None
+    assert (worker.seeker.name, worker.skill_set) == ("王五", {"瓦工"})  # untouched
+    # the same person again (same name) still updates their registration
+    again = kiosk.post("/kiosk/workers/new", data={**data, "skills": ["电焊"]})
+    assert again.status_code == 303
+    session.expire_all()
+    assert session.get(GigWorker, worker.id).skill_set == {"电焊"}  # type: ignore[union-attr]
 
 
 def test_a_worker_registered_at_another_point_is_the_same_person_here(
@@ -509,12 +551,10 @@ def test_page_weight_of_home_and_job_list(
     assert all(total < 60_000 for total in weights.values()), weights
 
 
-def test_an_odd_job_has_a_screen_and_a_slip_whose_qr_opens_that_screen(
-    app: Flask, kiosk: FlaskClient, session: Session, point: ServicePoint
-) -> None:
-    requester = gig_factories.user(session)
+def tomorrow_gig(app: Flask, session: Session, **fields: Any) -> GigRequest:
+    """果园摘苹果 in 测试2村 tomorrow, 180 元/天 for three people, posted as `fields` say."""
     starts = utcnow() + timedelta(days=1)
-    gig = gig_services.post_request(
+    return gig_services.post_request(
         session,
         app.extensions["jiuye.redis"].client(),
         title="果园摘苹果",
@@ -524,16 +564,58 @@ def test_an_odd_job_has_a_screen_and_a_slip_whose_qr_opens_that_screen(
         pay_unit=PayUnit.DAY,
         headcount=3,
         place_code=VILLAGE_3,
-        requester_user_id=requester.id,
+        **fields,
     )
+
+
+def test_an_odd_job_has_a_screen_and_a_slip_whose_qr_opens_on_any_phone(
+    app: Flask, kiosk: FlaskClient, session: Session, point: ServicePoint
+) -> None:
+    company = factories.employer(session, name="俚岛海产有限公司")
+    requester = accounts.user(session, Role.EMPLOYER, employer_id=company.id, phone="17077770201")
+    session.commit()
+    gig = tomorrow_gig(app, session, requester_user_id=requester.id)
     page = kiosk.get(f"/kiosk/gigs/{gig.id}").get_data(as_text=True)
     assert "果园摘苹果" in page
     assert "180 元/天" in page
     assert "测试2村" in page
     assert "约 3.0 公里" in page
+    assert "招聘方</dt><dd>俚岛海产有限公司" in page  # who is hiring, not 零工（急招）
     slip = kiosk.get(f"/kiosk/gigs/{gig.id}/slip").get_data(as_text=True)
     assert 'class="qr"' in slip
-    assert f"http://localhost/kiosk/gigs/{gig.id}" in slip
+    url = f"http://localhost/gigs/open/{gig.id}"
+    assert f'扫码查看：<span class="slip-url">{url}</span>' in slip
+    assert "/kiosk/gigs/" not in slip.split('class="slip"')[1]
+
+    # a phone that is no kiosk (no device cookie, nobody signed in) opens it
+    phone = app.test_client().get(url)
+    public = phone.get_data(as_text=True)
+    assert phone.status_code == 200
+    assert "果园摘苹果" in public
+    assert "180 元/天" in public
+    assert "测试2村" in public
+    assert "招聘方：俚岛海产有限公司" in public
+    assert "17077770201" not in public
+    assert "登记找零工活" in public
+
+
+def test_an_odd_job_a_villager_posted_names_no_person_at_the_kiosk_or_in_public(
+    app: Flask, kiosk: FlaskClient, session: Session, point: ServicePoint
+) -> None:
+    gig = tomorrow_gig(
+        app, session, service_point_id=point.id, contact_name="张大爷", contact_phone="17077770202"
+    )
+    for client, path in (
+        (kiosk, f"/kiosk/gigs/{gig.id}"),
+        (app.test_client(), f"/gigs/open/{gig.id}"),
+    ):
+        page = client.get(path).get_data(as_text=True)
+        assert "个人发布（俚岛镇就业服务站代发）" in page, path
+        assert "张大爷" not in page, path
+        assert "17077770202" not in page, path
+        assert "0202" not in page, path
+    gig_services.cancel_request(session, app.extensions["jiuye.redis"].client(), gig.id)
+    assert app.test_client().get(f"/gigs/open/{gig.id}").status_code == 404
 
 
 def test_the_enrol_link_fills_in_the_token_and_the_ping_is_tiny(
