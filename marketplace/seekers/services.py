@@ -160,7 +160,11 @@ def apply(
     if not job_is_open(job):
         raise JobNotOpen()
     if existing is not None:
+        # the same row comes back as a new application (one per job and seeker); an interview
+        # arranged before the withdrawal is not the employer's word any more
         _move(session, existing, ApplicationStatus.APPLIED, user_id)
+        existing.interview_at = None
+        existing.interview_place = None
         application = existing
     else:
         application = Application(

@@ -129,11 +129,17 @@ def test_applying_again_after_withdrawing_renews_the_application(session: Sessio
     user = seeker(session)
     profile = profile_of(session, user)
     first = services.apply(session, profile, job, user_id=user.id)
+    # withdrawn after an interview was arranged: that arrangement does not come back
+    first.application.interview_at = datetime(2023, 5, 6, 6, 0)
+    first.application.interview_place = "荣成市石岛镇工业园"
+    _move(session, first.application, ApplicationStatus.INTERVIEW, datetime(2023, 5, 5))
     services.withdraw(session, profile, job.id, user_id=user.id)
     again = services.apply(session, profile, job, user_id=user.id)
     assert again.created
     assert again.application.id == first.application.id
     assert again.application.status == ApplicationStatus.APPLIED
+    assert again.application.interview_at is None
+    assert again.application.interview_place is None
 
 
 def test_only_seekers_have_an_applications_page(app: Flask, session: Session) -> None:
