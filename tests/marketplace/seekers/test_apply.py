@@ -220,7 +220,7 @@ def test_apply_and_withdraw_need_the_csrf_token_from_the_page(protected_app: Fla
     assert client.post(f"/jobs/{job.id}/apply", data={"csrf_token": token}).status_code == 302
     assert _count(session, Application) == 1
     assert client.post(f"/me/applications/{job.id}/withdraw").status_code == 400
-    token = csrf_token(client, "/me/applications")
+    token = csrf_token(client, f"/me/applications/{job.id}/withdraw")
     response = client.post(f"/me/applications/{job.id}/withdraw", data={"csrf_token": token})
     assert response.status_code == 302
     session.expire_all()
