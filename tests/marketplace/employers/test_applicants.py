@@ -98,6 +98,20 @@ def test_opening_an_application_marks_it_viewed_once(
     assert _events(session, record) == [("applied", "viewed", account.user.id)]
 
 
+def test_the_history_starts_with_the_application_itself(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    at = record.created_at
+    session.add(ApplicationEvent(application=record, from_status=None, to_status="applied", at=at))
+    session.commit()
+    page = signed_in.get(f"/employer/jobs/{job.id}/applicants/{record.id}").get_data(as_text=True)
+    when = (at + LOCAL_OFFSET).strftime("%Y-%m-%d %H:%M")
+    assert f"<li>{when}：求职者提交申请</li>" in page
+    assert "： →" not in page  # no step without a start
+    assert "：新申请 → 已查看</li>" in page
+
+
 def test_moving_an_application_to_interview_then_hired_records_each_step_and_the_hire(
     signed_in: FlaskClient, session: Session, account: Account
 ) -> None:
