@@ -481,6 +481,7 @@ def candidate_list(job_id: int) -> str:
             for c in found.candidates
         },
         published=job.status == JobStatus.PUBLISHED,
+        job_status_labels=JOB_STATUS_LABELS,
         **_seeker_details(),
     )
 
