@@ -103,6 +103,19 @@ def test_a_job_of_the_wanted_kind_ranks_above_an_otherwise_equal_one(
     ]
 
 
+def test_the_skill_reason_says_which_of_the_seekers_skills_the_job_asks_for(
+    app: Flask, session: Session
+) -> None:
+    job = _job(session, "电焊工", skills="焊接,氩弧焊")
+    user = seeker(session, desired_job="电焊工", skills="焊接,叉车")
+    _index(app, session)
+
+    [hit] = _recommended(app, session, user.id)
+    assert hit.job.id == job.id
+    assert "技能相符：焊接" in hit.reasons
+    assert not any("需要您具备" in reason for reason in hit.reasons)
+
+
 def test_skills_stand_in_for_an_empty_desired_job(app: Flask, session: Session) -> None:
     _job(session, "水产加工工")
     forklift = _job(session, "仓库叉车工")
