@@ -107,8 +107,8 @@ def jobs_for(
     """Up to `limit` open jobs for the seeker, best first, each with its reasons.
 
     The desired job's words are the query (else the skills; else only the desired kind, nearest
-    first). [] when the profile has too little (`what_to_fill_in` says what). Raises
-    SearchUnavailable when the index cannot be read.
+    first); jobs of the desired kind come before the others. [] when the profile has too
+    little (`what_to_fill_in` says what). Raises SearchUnavailable when the index cannot be read.
     """
     if profile is None or what_to_fill_in(profile):
         return []
@@ -129,11 +129,19 @@ def jobs_for(
         # the wanted kind rises within each relevance tier (search_jobs, through `seeker`)
         return [hit for hit in page.hits if hit.job.id not in skip and job_is_open(hit.job, now)]
 
-    hits: list[JobHit] = []
-    if home is not None:
-        hits = fetch(radius_km=NEAR_KM)
+    def near_else_anywhere(**extra: Any) -> list[JobHit]:
+        found = fetch(radius_km=NEAR_KM, **extra) if home is not None else []
+        return found if len(found) >= limit else fetch(**extra)
+
+    # A saved kind is a wish, not a tie-breaker: lifting it only within a relevance tier let
+    # four 日结 postings whose titles matched a little better sit above every 全职 one. Jobs of
+    # the wanted kind come first; the other kinds fill the list only when there are too few.
+    hits = (
+        near_else_anywhere(kinds=(profile.desired_kind,)) if text and profile.desired_kind else []
+    )
     if len(hits) < limit:
-        hits = fetch()
+        wanted = {hit.job.id for hit in hits}
+        hits += [hit for hit in near_else_anywhere() if hit.job.id not in wanted]
     tags = skill_tags(profile)
 
     def worded(reason: str, job: Job) -> str:
