@@ -49,7 +49,7 @@ class Wording:
     distance: str | None = "距您 {km:.1f} 公里"
     place: str | None = "在您搜索的地区"
     salary: str | None = "薪资符合期望"
-    skills: str | None = "需要您具备的技能"
+    skills: str | None = "技能相符"  # the posting asks for skills the seeker has
     education: str | None = None
     experience: str | None = None
     kind: str | None = "工作类型符合"

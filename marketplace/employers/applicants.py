@@ -118,6 +118,16 @@ def _interview_problem(interview: Interview | None, now: datetime) -> str | None
     return None
 
 
+def _arrange(application: Application, interview: Interview | None, now: datetime) -> None:
+    """Set the interview's time and place; ValidationError (in Chinese) when either is wrong."""
+    problem = _interview_problem(interview, now)
+    if problem is not None:
+        raise ValidationError(problem)
+    assert interview is not None  # noqa: S101 - checked by _interview_problem
+    application.interview_at = interview.at
+    application.interview_place = interview.place.strip()
+
+
 def move_application(
     session: Session,
     application: Application,
@@ -139,12 +149,7 @@ def move_application(
     if target not in MOVES[current]:
         raise Conflict(f"申请状态不能从“{STATUS_LABELS[current]}”改为“{STATUS_LABELS[target]}”")
     if target == ApplicationStatus.INTERVIEW:
-        problem = _interview_problem(interview, now or utcnow())
-        if problem is not None:
-            raise ValidationError(problem)
-        assert interview is not None  # noqa: S101 - checked by _interview_problem
-        application.interview_at = interview.at
-        application.interview_place = interview.place.strip()
+        _arrange(application, interview, now or utcnow())
     application.status = target
     session.add(
         ApplicationEvent(
@@ -167,6 +172,38 @@ def move_application(
     log.info(
         "application moved application_id=%s %s→%s", application.id, current.value, target.value
     )
+
+
+def reschedule_interview(
+    session: Session,
+    application: Application,
+    interview: Interview,
+    *,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Correct an arranged interview's time or place, checked as the invitation was; the
+    history gets an interview → interview step. False when nothing changed.
+
+    Conflict unless the application is at the interview stage.
+    """
+    if application.status != ApplicationStatus.INTERVIEW:
+        raise Conflict("只有“邀请面试”阶段的申请可以更改面试时间和地点")
+    before = (application.interview_at, application.interview_place)
+    _arrange(application, interview, now or utcnow())
+    if (application.interview_at, application.interview_place) == before:
+        return False
+    session.add(
+        ApplicationEvent(
+            application=application,
+            from_status=ApplicationStatus.INTERVIEW.value,
+            to_status=ApplicationStatus.INTERVIEW.value,
+            user_id=user_id,
+        )
+    )
+    session.flush()
+    log.info("interview rescheduled application_id=%s", application.id)
+    return True
 
 
 def mark_viewed(session: Session, application: Application, *, user_id: int | None = None) -> bool:

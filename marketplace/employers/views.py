@@ -361,13 +361,27 @@ def applicant_list(job_id: int) -> str:
 @role_required("employer")
 def applicant_detail(job_id: int, application_id: int) -> str:
     session = db_session()
-    employer = current_employer()
-    job = postings.own_job(session, employer, job_id)
-    application = applicants.own_application(session, employer, job, application_id)
+    job, application = _own_application(job_id, application_id)
     # opening a new application is what "viewed" means; the seeker sees it in their history
     if applicants.mark_viewed(session, application, user_id=_user_id()):
         session.commit()
     return _detail_page(job, application)
+
+
+def _own_application(job_id: int, application_id: int) -> tuple[Job, Application]:
+    """The signed-in employer's job and one of its applications (another's is a 404)."""
+    session = db_session()
+    employer = current_employer()
+    job = postings.own_job(session, employer, job_id)
+    return job, applicants.own_application(session, employer, job, application_id)
+
+
+def _refused(job: Job, application: Application, refused: DomainError) -> tuple[str, int]:
+    """The applicant's page again, unchanged, saying why the change was refused."""
+    session = db_session()
+    session.rollback()
+    session.refresh(application)
+    return _detail_page(job, application, error=refused.message), refused.status
 
 
 def _detail_page(job: Job, application: Application, error: str | None = None) -> str:
@@ -398,29 +412,51 @@ def _local_moment(text: str) -> datetime | None:
     return moment - LOCAL_OFFSET if moment.tzinfo is None else None
 
 
+def _interview_input() -> applicants.Interview:
+    return applicants.Interview(
+        _local_moment(request.form.get("interview_at", "")),
+        request.form.get("interview_place", ""),
+    )
+
+
 @bp.post("/jobs/<int:job_id>/applicants/<int:application_id>/status")
 @role_required("employer")
 def applicant_status(job_id: int, application_id: int) -> Response | tuple[str, int]:
     session = db_session()
-    employer = current_employer()
-    job = postings.own_job(session, employer, job_id)
-    application = applicants.own_application(session, employer, job, application_id)
+    job, application = _own_application(job_id, application_id)
     target = request.form.get("to", "")
-    interview = applicants.Interview(
-        _local_moment(request.form.get("interview_at", "")),
-        request.form.get("interview_place", ""),
-    )
+    interview = _interview_input()
     try:
         applicants.move_application(
             session, application, target, user_id=_user_id(), interview=interview, now=utcnow()
         )
     except DomainError as refused:
-        session.rollback()
-        session.refresh(application)
-        return _detail_page(job, application, error=refused.message), refused.status
+        return _refused(job, application, refused)
     session.commit()
     label = applicants.STATUS_LABELS[ApplicationStatus(application.status)]
     flash(f"申请状态已改为“{label}”。", "success")
+    return redirect(
+        url_for("employer.applicant_detail", job_id=job.id, application_id=application.id)
+    )
+
+
+@bp.post("/jobs/<int:job_id>/applicants/<int:application_id>/interview")
+@role_required("employer")
+def reschedule_interview(job_id: int, application_id: int) -> Response | tuple[str, int]:
+    """更改面试安排: a wrong time or place corrected; the seeker sees the new one."""
+    session = db_session()
+    job, application = _own_application(job_id, application_id)
+    try:
+        changed = applicants.reschedule_interview(
+            session, application, _interview_input(), user_id=_user_id(), now=utcnow()
+        )
+    except DomainError as refused:
+        return _refused(job, application, refused)
+    session.commit()
+    if changed:
+        flash("面试安排已更改，求职者会在“我的申请”中看到新的时间和地点。", "success")
+    else:
+        flash("面试时间和地点没有变化。", "info")
     return redirect(
         url_for("employer.applicant_detail", job_id=job.id, application_id=application.id)
     )
@@ -445,6 +481,7 @@ def candidate_list(job_id: int) -> str:
             for c in found.candidates
         },
         published=job.status == JobStatus.PUBLISHED,
+        job_status_labels=JOB_STATUS_LABELS,
         **_seeker_details(),
     )
 

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 from indexer.education import EducationLevel
 from indexer.queries import Sort
 from indexer.salary import monthly_equivalent
+from marketplace.jobs.models import Job
 from marketplace.search.engine import SearchHolder
 from marketplace.search.services import JobHit, search_jobs
 from marketplace.seekers.models import Application, SeekerProfile
 from marketplace.seekers.services import home_point, job_is_open
+from matching.explain import SEEKER_WORDING
 from matching.features import Seeker
 
 # Jobs within this distance of home are recommended alone when there are enough of them;
@@ -37,6 +39,8 @@ _PROFILE_WORDING = {
 }
 
 _TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
+# the skills reason names (up to this many of) the seeker's own skills the posting asks for
+NAMED_SKILLS = 3
 
 
 def skill_tags(profile: SeekerProfile) -> list[str]:
@@ -51,6 +55,13 @@ def what_to_fill_in(profile: SeekerProfile | None) -> list[str]:
     if (profile.desired_job or "").strip() or skill_tags(profile) or profile.desired_kind:
         return []
     return ["期望职位", "技能"]
+
+
+def shared_skills(holder: SearchHolder, tags: list[str], job: Job) -> list[str]:
+    """The seeker's skill tags the posting names: a tag counts when one of its words is among
+    the posting's skill words (the words the ranker's skill_overlap compares)."""
+    words = set(holder.tokenizer.tokenize(f"{job.skills or ''} {job.benefits or ''}"))
+    return [tag for tag in tags if words.intersection(holder.tokenizer.tokenize(tag))]
 
 
 def seeker_context(holder: SearchHolder, session: Session, profile: SeekerProfile) -> Seeker:
@@ -96,8 +107,8 @@ def jobs_for(
     """Up to `limit` open jobs for the seeker, best first, each with its reasons.
 
     The desired job's words are the query (else the skills; else only the desired kind, nearest
-    first). [] when the profile has too little (`what_to_fill_in` says what). Raises
-    SearchUnavailable when the index cannot be read.
+    first); jobs of the desired kind come before the others. [] when the profile has too
+    little (`what_to_fill_in` says what). Raises SearchUnavailable when the index cannot be read.
     """
     if profile is None or what_to_fill_in(profile):
         return []
@@ -118,16 +129,28 @@ def jobs_for(
         # the wanted kind rises within each relevance tier (search_jobs, through `seeker`)
         return [hit for hit in page.hits if hit.job.id not in skip and job_is_open(hit.job, now)]
 
-    hits: list[JobHit] = []
-    if home is not None:
-        hits = fetch(radius_km=NEAR_KM)
+    def near_else_anywhere(**extra: Any) -> list[JobHit]:
+        found = fetch(radius_km=NEAR_KM, **extra) if home is not None else []
+        return found if len(found) >= limit else fetch(**extra)
+
+    # A saved kind is a wish, not a tie-breaker: lifting it only within a relevance tier let
+    # four 日结 postings whose titles matched a little better sit above every 全职 one. Jobs of
+    # the wanted kind come first; the other kinds fill the list only when there are too few.
+    hits = (
+        near_else_anywhere(kinds=(profile.desired_kind,)) if text and profile.desired_kind else []
+    )
     if len(hits) < limit:
-        hits = fetch()
+        wanted = {hit.job.id for hit in hits}
+        hits += [hit for hit in near_else_anywhere() if hit.job.id not in wanted]
+    tags = skill_tags(profile)
+
+    def worded(reason: str, job: Job) -> str:
+        if reason == SEEKER_WORDING.skills:
+            named = shared_skills(holder, tags, job)[:NAMED_SKILLS]
+            return f"{reason}：{'、'.join(named)}" if named else reason
+        return _PROFILE_WORDING.get(reason, reason)
+
     return [
-        replace(
-            hit,
-            rank=position,
-            reasons=[_PROFILE_WORDING.get(reason, reason) for reason in hit.reasons],
-        )
+        replace(hit, rank=position, reasons=[worded(reason, hit.job) for reason in hit.reasons])
         for position, hit in enumerate(hits[:limit], 1)
     ]

@@ -56,6 +56,13 @@ class CannotWithdraw(Conflict):
         super().__init__(f"申请状态为“{STATUS_LABELS.get(status, status)}”，不能撤回")
 
 
+class AlreadyWithdrawn(CannotWithdraw):
+    """Withdrawn already: a second tap, which the pages treat as harmless."""
+
+    def __init__(self) -> None:
+        super().__init__(ApplicationStatus.WITHDRAWN.value)
+
+
 @dataclass(frozen=True)
 class Applied:
     application: Application
@@ -160,7 +167,11 @@ def apply(
     if not job_is_open(job):
         raise JobNotOpen()
     if existing is not None:
+        # the same row comes back as a new application (one per job and seeker); an interview
+        # arranged before the withdrawal is not the employer's word any more
         _move(session, existing, ApplicationStatus.APPLIED, user_id)
+        existing.interview_at = None
+        existing.interview_place = None
         application = existing
     else:
         application = Application(
@@ -198,13 +209,22 @@ def application_for(
     return None if profile is None else _find(session, profile, job_id)
 
 
-def withdraw(session: Session, profile: SeekerProfile, job_id: int, *, user_id: int) -> Application:
-    """Take back the seeker's application to a job; NotFound when they have none."""
+def withdrawable(session: Session, profile: SeekerProfile, job_id: int) -> Application:
+    """The seeker's application to a job if it may be withdrawn (errors as `withdraw`)."""
     application = _find(session, profile, job_id)
     if application is None:
         raise NotFound("没有找到这份申请")
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise AlreadyWithdrawn()
     if application.status not in WITHDRAWABLE:
         raise CannotWithdraw(application.status)
+    return application
+
+
+def withdraw(session: Session, profile: SeekerProfile, job_id: int, *, user_id: int) -> Application:
+    """Take back the seeker's application to a job; NotFound when they have none,
+    AlreadyWithdrawn or CannotWithdraw (decided) when it cannot be taken back."""
+    application = withdrawable(session, profile, job_id)
     _move(session, application, ApplicationStatus.WITHDRAWN, user_id)
     session.flush()
     return application

@@ -39,16 +39,26 @@ def applications() -> str:
 
 
 # Addressed by job, not by application id: a seeker has at most one application per job, and
-# the URL then says nothing about how many applications the platform holds.
-@bp.post("/me/applications/<int:job_id>/withdraw")
+# the URL then says nothing about how many applications the platform holds. GET asks to
+# confirm (a page, no script needed); POST withdraws. Withdrawn already (a second tap, an old
+# tab) only says so.
+@bp.route("/me/applications/<int:job_id>/withdraw", methods=["GET", "POST"])
 @role_required(Role.SEEKER)
-def withdraw(job_id: int) -> Response:
+def withdraw(job_id: int) -> Response | str:
     profile = current_seeker_profile()
     user = signed_in_user()
     if profile is None or user is None:
         raise NotFound("没有找到这份申请")
     database = db_session()
-    services.withdraw(database, profile, job_id, user_id=user.id)
+    try:
+        if request.method == "GET":
+            application = services.withdrawable(database, profile, job_id)
+            return render_template("seekers/withdraw.html", application=application)
+        services.withdraw(database, profile, job_id, user_id=user.id)
+    except services.AlreadyWithdrawn:
+        database.rollback()
+        flash("这份申请已经撤回，无需再次撤回", "info")
+        return redirect(url_for("seekers.applications"))
     database.commit()
     flash("申请已撤回", "success")
     return redirect(url_for("seekers.applications"))

@@ -98,6 +98,20 @@ def test_opening_an_application_marks_it_viewed_once(
     assert _events(session, record) == [("applied", "viewed", account.user.id)]
 
 
+def test_the_history_starts_with_the_application_itself(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    at = record.created_at
+    session.add(ApplicationEvent(application=record, from_status=None, to_status="applied", at=at))
+    session.commit()
+    page = signed_in.get(f"/employer/jobs/{job.id}/applicants/{record.id}").get_data(as_text=True)
+    when = (at + LOCAL_OFFSET).strftime("%Y-%m-%d %H:%M")
+    assert f"<li>{when}：求职者提交申请</li>" in page
+    assert "： →" not in page  # no step without a start
+    assert "：新申请 → 已查看</li>" in page
+
+
 def test_moving_an_application_to_interview_then_hired_records_each_step_and_the_hire(
     signed_in: FlaskClient, session: Session, account: Account
 ) -> None:
@@ -139,12 +153,75 @@ def test_an_interview_invitation_says_when_and_where_and_the_seeker_sees_it(
     shown = when.replace("T", " ")  # Weihai time, as typed
     page = signed_in.get(f"/employer/jobs/{job.id}/applicants/{record.id}").get_data(as_text=True)
     assert f"{shown}，荣成市石岛镇工业园 3 号楼" in page
+    mine = _seekers_applications(app, session, record)
+    assert f"{shown}</time>　地点：荣成市石岛镇工业园 3 号楼" in mine
+
+
+def test_an_arranged_interview_can_be_moved_and_the_seeker_sees_the_new_time_and_place(
+    app: Flask, signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account)
+    base = f"/employer/jobs/{job.id}/applicants/{record.id}"
+    first = _local(2)
+    signed_in.post(f"{base}/status", data={**_interview(), "interview_at": first})
+    page = signed_in.get(base).get_data(as_text=True)
+    # the form to correct it shows what was sent
+    assert "更改面试时间或地点" in page
+    assert f'action="{base}/interview"' in page
+    assert f'value="{first}"' in page
+    assert 'value="荣成市石岛镇工业园 3 号楼"' in page
+
+    # checked as the invitation is; a refusal changes nothing
+    for data, why in (
+        (_interview(days=-1), "面试时间须晚于现在"),
+        (_interview(days=61), "最多安排在 60 天以内"),
+        (_interview(place=""), "请填写面试地点"),
+    ):
+        response = signed_in.post(f"{base}/interview", data=data)
+        assert response.status_code == 400
+        assert why in response.get_data(as_text=True)
+    assert len(_events(session, record)) == 1
+
+    later = _local(5)
+    response = signed_in.post(
+        f"{base}/interview", data={"interview_at": later, "interview_place": "文登区米山路 12 号"}
+    )
+    assert response.status_code == 302
+    page = signed_in.get(base).get_data(as_text=True)
+    assert "面试安排已更改" in page
+    assert f"{later.replace('T', ' ')}，文登区米山路 12 号" in page
+    assert "：更改面试时间或地点</li>" in page
+    assert _status(session, record) == ApplicationStatus.INTERVIEW
+    assert _events(session, record) == [
+        ("applied", "interview", account.user.id),
+        ("interview", "interview", account.user.id),
+    ]
+    # the seeker sees the new arrangement, and that it changed
+    mine = _seekers_applications(app, session, record)
+    assert f"{later.replace('T', ' ')}</time>　地点：文登区米山路 12 号" in mine
+    assert "</time> 面试时间或地点已更改</li>" in mine
+    assert "石岛镇" not in mine
+
+
+def test_only_an_arranged_interview_can_be_moved(
+    signed_in: FlaskClient, session: Session, account: Account
+) -> None:
+    job, record = _job_with_applicant(session, account, status=ApplicationStatus.VIEWED)
+    base = f"/employer/jobs/{job.id}/applicants/{record.id}"
+    assert "更改面试时间或地点" not in signed_in.get(base).get_data(as_text=True)
+    response = signed_in.post(f"{base}/interview", data=_interview())
+    assert response.status_code == 409
+    assert "只有“邀请面试”阶段的申请可以更改面试时间和地点" in response.get_data(as_text=True)
+    assert _events(session, record) == []
+
+
+def _seekers_applications(app: Flask, session: Session, record: Application) -> str:
+    """我的申请 as the application's seeker sees it."""
     user = session.get(User, record.seeker.user_id)
     assert user is not None
     seeker_client = app.test_client()
     log_in(seeker_client, user.username, factories.PASSWORD)
-    mine = seeker_client.get("/me/applications").get_data(as_text=True)
-    assert f"{shown}</time>　地点：荣成市石岛镇工业园 3 号楼" in mine
+    return seeker_client.get("/me/applications").get_data(as_text=True)
 
 
 def test_an_invalid_move_is_refused_in_chinese_and_changes_nothing(

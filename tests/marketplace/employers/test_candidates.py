@@ -172,6 +172,7 @@ def test_the_page_masks_names_and_phones_and_leaves_out_applicants(
     assert "周" not in page
     assert "推荐理由：期望职业：焊工 · 具备技能：焊工证 · 家距此 3.0 公里" in page
     assert "按排序模型排列" not in page
+    assert "可邀请合适的人选投递" in page
 
 
 def test_an_invited_candidate_sees_the_job_and_the_employer_still_sees_a_masked_name(
@@ -229,6 +230,25 @@ def test_only_a_recommended_candidate_of_ones_own_published_job_can_be_invited(
     response = signed_in.post(url(job, pool.welder.id), follow_redirects=True)
     assert "职位不在招聘中" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        (JobStatus.PENDING_REVIEW, "职位正在审核中，审核通过、公开招聘后可邀请人选投递。"),
+        (JobStatus.CLOSED, "职位当前为“已关闭”，公开招聘时才能邀请人选投递。"),
+    ],
+)
+def test_an_unpublished_job_says_when_candidates_can_be_invited(
+    signed_in: FlaskClient, instance: Path, session: Session, pool: Pool, status: str, why: str
+) -> None:
+    pool.job.status = status
+    session.commit()
+    page = signed_in.get(f"/employer/jobs/{pool.job.id}/candidates").get_data(as_text=True)
+    assert "王**" in page  # the list is there to read
+    assert why in page
+    assert "可邀请合适的人选投递" not in page
+    assert "邀请投递</button>" not in page
 
 
 def test_a_seeker_who_said_no_is_never_recommended(

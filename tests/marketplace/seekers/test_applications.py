@@ -90,11 +90,24 @@ def test_withdrawing_records_the_change(client: FlaskClient, session: Session) -
     application = _applied(session, user.id, job.id)
     session.commit()
     sign_in(client, user)
-    response = client.post(f"/me/applications/{job.id}/withdraw", follow_redirects=True)
+    # 撤回申请 on the list opens a confirmation: nothing changes until it is confirmed
+    listed = client.get("/me/applications").get_data(as_text=True)
+    confirm_url = f"/me/applications/{job.id}/withdraw"
+    assert f'<a class="secondary-link" href="{confirm_url}"' in listed
+    confirm = client.get(confirm_url).get_data(as_text=True)
+    assert f"确定要撤回对“{job.title}”的申请吗？" in confirm
+    assert f'<form method="post" action="{confirm_url}"' in confirm
+    assert 'name="csrf_token"' in confirm
+    assert '<button type="submit" class="secondary">确认撤回</button>' in confirm
+    assert '<a href="/me/applications">不撤回，返回我的申请</a>' in confirm
+    session.refresh(application)
+    assert application.status == ApplicationStatus.APPLIED
+
+    response = client.post(confirm_url, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "申请已撤回" in page
     assert 'app-status-withdrawn">已撤回' in page
-    assert "撤回申请</button>" not in page
+    assert confirm_url not in page
     session.expire_all()
     events = session.scalars(
         select(ApplicationEvent)
@@ -107,9 +120,31 @@ def test_withdrawing_records_the_change(client: FlaskClient, session: Session) -
     ]
 
 
-@pytest.mark.parametrize(
-    "status", [ApplicationStatus.HIRED, ApplicationStatus.NOT_SUITABLE, ApplicationStatus.WITHDRAWN]
-)
+def test_withdrawing_twice_only_says_it_is_withdrawn_already(
+    client: FlaskClient, session: Session
+) -> None:
+    job = published_job(session)
+    user = seeker(session)
+    application = _applied(session, user.id, job.id)
+    session.commit()
+    sign_in(client, user)
+    url = f"/me/applications/{job.id}/withdraw"
+    client.post(url)
+    for again in (client.post, client.get):  # a second tap, or the confirmation in an old tab
+        response = again(url)
+        assert response.status_code == 302
+        assert response.location == "/me/applications"
+        page = client.get(response.location).get_data(as_text=True)
+        assert "这份申请已经撤回，无需再次撤回" in page
+        assert 'app-status-withdrawn">已撤回' in page
+    session.expire_all()
+    events = session.scalars(
+        select(ApplicationEvent.to_status).where(ApplicationEvent.application_id == application.id)
+    ).all()
+    assert events == ["applied", "withdrawn"]
+
+
+@pytest.mark.parametrize("status", [ApplicationStatus.HIRED, ApplicationStatus.NOT_SUITABLE])
 def test_a_decided_application_cannot_be_withdrawn(
     client: FlaskClient, session: Session, status: ApplicationStatus
 ) -> None:
@@ -129,11 +164,17 @@ def test_applying_again_after_withdrawing_renews_the_application(session: Sessio
     user = seeker(session)
     profile = profile_of(session, user)
     first = services.apply(session, profile, job, user_id=user.id)
+    # withdrawn after an interview was arranged: that arrangement does not come back
+    first.application.interview_at = datetime(2023, 5, 6, 6, 0)
+    first.application.interview_place = "荣成市石岛镇工业园"
+    _move(session, first.application, ApplicationStatus.INTERVIEW, datetime(2023, 5, 5))
     services.withdraw(session, profile, job.id, user_id=user.id)
     again = services.apply(session, profile, job, user_id=user.id)
     assert again.created
     assert again.application.id == first.application.id
     assert again.application.status == ApplicationStatus.APPLIED
+    assert again.application.interview_at is None
+    assert again.application.interview_place is None
 
 
 def test_only_seekers_have_an_applications_page(app: Flask, session: Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from marketplace import create_app
-from marketplace.database import get_database
+from marketplace.database import get_database, utcnow
 from marketplace.interactions.models import Interaction, InteractionEvent
-from marketplace.jobs.models import JobStatus
+from marketplace.jobs.models import Job, JobStatus
 from marketplace.jobs.services import change_status
 from marketplace.seekers.models import Application, ApplicationEvent, ApplicationStatus
 from tests.marketplace.accounts.helpers import csrf_token
@@ -68,6 +69,57 @@ def test_applying_twice_keeps_one_application(client: FlaskClient, session: Sess
     assert "您已申请过该职位" in response.get_data(as_text=True)
     assert _count(session, Application) == 1
     assert _count(session, ApplicationEvent) == 1
+
+
+def _withdrawn(client: FlaskClient, session: Session) -> Job:
+    """A job a signed-in seeker applied to, then withdrew from."""
+    job = published_job(session)
+    user = seeker(session)
+    session.commit()
+    sign_in(client, user)
+    client.post(f"/jobs/{job.id}/apply")
+    client.post(f"/me/applications/{job.id}/withdraw")
+    return job
+
+
+def test_a_withdrawn_application_can_be_sent_again_from_the_job_page(
+    client: FlaskClient, session: Session
+) -> None:
+    job = _withdrawn(client, session)
+
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "您已撤回对此职位的申请，可以重新申请" in page
+    assert f'action="/jobs/{job.id}/apply"' in page
+    assert '<button type="submit" class="primary">重新申请</button>' in page
+
+    response = client.post(f"/jobs/{job.id}/apply", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "申请已提交" in page
+    assert "您已申请此职位（已投递）" in page
+    assert "重新申请</button>" not in page
+    history = client.get("/me/applications").get_data(as_text=True)
+    assert "</time> 已撤回</li>" in history
+    assert "</time> 重新申请</li>" in history
+    # one application, its whole history kept
+    assert _count(session, Application) == 1
+    events = session.scalars(select(ApplicationEvent).order_by(ApplicationEvent.id)).all()
+    assert [(e.from_status, e.to_status) for e in events] == [
+        (None, "applied"),
+        ("applied", "withdrawn"),
+        ("withdrawn", "applied"),
+    ]
+
+
+def test_a_withdrawn_application_to_an_expired_job_offers_no_button(
+    client: FlaskClient, session: Session
+) -> None:
+    job = _withdrawn(client, session)
+    job.expires_at = utcnow() - timedelta(days=1)  # published still, until the sweep
+    session.commit()
+
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "您已撤回对此职位的申请。该职位已停止招聘，不能申请。" in page
+    assert "重新申请" not in page
 
 
 def test_a_seeker_without_a_desired_job_is_sent_to_the_profile_page(
@@ -168,7 +220,7 @@ def test_apply_and_withdraw_need_the_csrf_token_from_the_page(protected_app: Fla
     assert client.post(f"/jobs/{job.id}/apply", data={"csrf_token": token}).status_code == 302
     assert _count(session, Application) == 1
     assert client.post(f"/me/applications/{job.id}/withdraw").status_code == 400
-    token = csrf_token(client, "/me/applications")
+    token = csrf_token(client, f"/me/applications/{job.id}/withdraw")
     response = client.post(f"/me/applications/{job.id}/withdraw", data={"csrf_token": token})
     assert response.status_code == 302
     session.expire_all()

@@ -103,6 +103,41 @@ def test_a_job_of_the_wanted_kind_ranks_above_an_otherwise_equal_one(
     ]
 
 
+def test_the_skill_reason_says_which_of_the_seekers_skills_the_job_asks_for(
+    app: Flask, session: Session
+) -> None:
+    job = _job(session, "电焊工", skills="焊接,氩弧焊")
+    user = seeker(session, desired_job="电焊工", skills="焊接,叉车")
+    _index(app, session)
+
+    [hit] = _recommended(app, session, user.id)
+    assert hit.job.id == job.id
+    assert "技能相符：焊接" in hit.reasons
+    assert not any("需要您具备" in reason for reason in hit.reasons)
+
+
+def test_a_full_time_seeker_gets_full_time_jobs_before_odd_jobs_that_match_better(
+    app: Flask, session: Session
+) -> None:
+    odd_jobs = [_job(session, "水产加工", kind=JobKind.ODD_JOB) for _ in range(4)]
+    full_time = _job(session, "水产加工工", at=WENDENG, kind=JobKind.FULL_TIME)
+    user = seeker(
+        session,
+        desired_job="水产加工",
+        desired_kind=JobKind.FULL_TIME.value,
+        lat=RONGCHENG[0],
+        lng=RONGCHENG[1],
+    )
+    _index(app, session)
+
+    hits = _recommended(app, session, user.id)
+    # the far full-time job first; the odd jobs still follow, there being too few full-time
+    assert hits[0].job.id == full_time.id
+    assert {hit.job.id for hit in hits[1:]} == {job.id for job in odd_jobs}
+    assert [hit.rank for hit in hits] == [1, 2, 3, 4, 5]
+    assert [hit.job.id for hit in _recommended(app, session, user.id, limit=1)] == [full_time.id]
+
+
 def test_skills_stand_in_for_an_empty_desired_job(app: Flask, session: Session) -> None:
     _job(session, "水产加工工")
     forklift = _job(session, "仓库叉车工")
