@@ -20,7 +20,7 @@ from marketplace.interactions.models import InteractionEvent
 from marketplace.interactions.tracking import anonymous_id
 from marketplace.jobs.display import place_words
 from marketplace.jobs.models import Job, JobStatus
-from marketplace.search.filters import KIND_LABELS
+from marketplace.search.filters import KIND_LABELS, read_text
 from marketplace.seekers import services
 
 bp = Blueprint("jobs", __name__)
@@ -79,7 +79,7 @@ SEARCH_POSITION_ARG = "pos"
 
 def _from_search() -> tuple[str | None, int | None]:
     """(query, position) when this page was opened from a search's results, else (None, None)."""
-    query = request.args.get(SEARCH_QUERY_ARG, "").strip()[:100]
+    query = read_text(request.args)
     position = request.args.get(SEARCH_POSITION_ARG, type=int)
     if not query or position is None or not 1 <= position <= 10_000:
         return None, None

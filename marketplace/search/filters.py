@@ -57,6 +57,10 @@ FACET_TITLES = {
 }
 # the query-string parameters this module reads (anything else is dropped from links)
 PARAMS = ("q", "kind", "district", "pay", "edu", "occ", "days", "key", "sort")
+# The most characters of a query searched: the search boxes' maxlength, and what a longer `q`
+# is cut to. 100 Chinese characters are 900 bytes in a URL, far below the 4,094 bytes of a
+# request line gunicorn takes (a box without a limit let a pasted paragraph end in a 414).
+MAX_QUERY_CHARS = 100
 
 _PAY = re.compile(r"^(\d{1,7})(?:-(\d{1,7}))?(?:/(month|day|hour))?$")
 _OCCUPATION = re.compile(r"^\d(?:-\d{2}){0,3}$")
@@ -105,6 +109,11 @@ def read_pay(raw: str) -> PayFilter | None:
     if (high is not None and int(high) < low) or (high is None and low == 0):
         return None
     return PayFilter(min=low or None, max=int(high) if high else None, unit=unit)
+
+
+def read_text(args: Mapping[str, str]) -> str:
+    """The query's words, cut to MAX_QUERY_CHARS (quietly: the cut text is searched)."""
+    return args.get("q", "").strip()[:MAX_QUERY_CHARS].strip()
 
 
 def pay_label(pay: PayFilter) -> str:

@@ -59,6 +59,12 @@ def _log_impressions(text: str, filters: dict[str, str], found: SearchPage) -> N
     )
 
 
+@bp.app_context_processor
+def search_box_limit() -> dict[str, int]:
+    """The search boxes' maxlength, on every page that draws one."""
+    return {"query_max_length": search_filters.MAX_QUERY_CHARS}
+
+
 @bp.get("/search/suggest")
 def suggest() -> Response:
     """Titles starting with what has been typed, then titles holding it further in
@@ -76,7 +82,7 @@ def suggest() -> Response:
 
 @bp.get("/search")
 def results() -> str:
-    text = request.args.get("q", "").strip()[:100]
+    text = search_filters.read_text(request.args)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     session = db_session()
     wanted_occupation = [request.args.get("occ", "")]

@@ -73,3 +73,15 @@ def test_seeker_searches_from_the_home_page_and_narrows_by_kind(page: Page) -> N
         expect(result).to_contain_text("零工")
     expect(box).to_have_value(WORD)  # the words stay when a filter is added
     screenshot(page, "results-odd-jobs")
+
+
+def test_a_pasted_paragraph_is_searched_by_its_first_words(page: Page) -> None:
+    # 500 characters pasted into the box once made a URL gunicorn refused (414, in English)
+    page.goto("/")
+    box = page.get_by_label("职位、技能或地点")
+    box.fill(WORD * 250)
+    expect(box).to_have_value(WORD * 50)  # the box keeps what is searched: 100 characters
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q="))
+    expect(page.get_by_role("status").filter(has_text="共")).to_contain_text(WORD * 50)
+    assert shown_total(page) > 0

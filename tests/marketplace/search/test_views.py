@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +19,12 @@ from marketplace.jobs.services import change_status
 from marketplace.occupations.models import Occupation
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import get_search, rebuild_index
-from marketplace.search.filters import facet_groups, occupation_names, read_filters
+from marketplace.search.filters import (
+    MAX_QUERY_CHARS,
+    facet_groups,
+    occupation_names,
+    read_filters,
+)
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace import factories
 from tests.marketplace.accounts import factories as account_factories
@@ -52,6 +58,29 @@ def test_user_text_is_escaped(app: Flask) -> None:
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     assert "日薪 200 元/天以上" in page
+
+
+def test_every_search_box_takes_no_more_than_is_searched(app: Flask) -> None:
+    publish_and_index(app)
+    client = app.test_client()
+    for url in ("/", "/search", "/search?q=水产&kind=full_time"):
+        page = client.get(url).get_data(as_text=True)
+        boxes = re.findall(r'<input[^>]* type="search"[^>]*>', page)
+        assert boxes, url
+        for box in boxes:
+            assert f'maxlength="{MAX_QUERY_CHARS}"' in box, url
+
+
+def test_an_over_long_query_is_searched_by_its_first_characters(app: Flask) -> None:
+    publish_and_index(app)
+    words = "水产加工" * 100  # 400 characters in a crafted link, past what the box takes
+    response = app.test_client().get(f"/search?q={words}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    cut = words[:MAX_QUERY_CHARS]
+    assert f"“{cut}”：共 1 个" in page
+    assert f'value="{cut}"' in page
+    assert words[: MAX_QUERY_CHARS + 1] not in page
 
 
 def test_kind_filter_and_facets(app: Flask) -> None:
