@@ -19,7 +19,13 @@ from marketplace.kiosk.views import COOKIE as KIOSK_COOKIE
 from marketplace.search import filters as search_filters
 from marketplace.search.engine import get_search, ranker_path
 from marketplace.search.ranking import model_version
-from marketplace.search.services import JobHit, SearchPage, search_jobs
+from marketplace.search.services import (
+    JobHit,
+    SearchPage,
+    example_words,
+    popular_titles,
+    search_jobs,
+)
 from marketplace.seekers.services import home_point
 
 bp = Blueprint("search", __name__)
@@ -120,6 +126,9 @@ def results() -> str:
         where: dict[str, Any] = {SEARCH_QUERY_ARG: text, SEARCH_POSITION_ARG: hit.rank}
         return url_for("jobs.detail", job_id=hit.job.id, **where)
 
+    # words to try when nothing is found (the hint, the box's placeholder): one grouped query,
+    # so only then
+    examples = [] if found.hits else example_words(popular_titles(session))
     names = search_filters.occupation_names(
         session, [*found.facets.get("occupation", {}), *wanted_occupation]
     )
@@ -138,4 +147,5 @@ def results() -> str:
         education_choices=search_filters.EDUCATION_CHOICES,
         posted_days=search_filters.POSTED_DAYS,
         per_page=PER_PAGE,
+        examples=examples,
     )

@@ -83,6 +83,29 @@ def test_an_over_long_query_is_searched_by_its_first_characters(app: Flask) -> N
     assert words[: MAX_QUERY_CHARS + 1] not in page
 
 
+def test_the_examples_offered_are_words_that_find_postings(app: Flask) -> None:
+    session = get_database(app).session()
+    for title, count in (("搬运工（日结）", 3), ("水产加工工", 2), ("扇贝分拣工（旺季）", 1)):
+        for _ in range(count):
+            _publish(session, title=title)
+    factories.job(session, title="叉车司机")  # not published: no example can find it
+    session.commit()
+    rebuild_index(get_search(app), session)
+    session.close()
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert 'placeholder="例如：搬运工、水产加工工"' in home
+    nothing = client.get("/search?q=叉车").get_data(as_text=True)
+    assert 'placeholder="例如：搬运工、水产加工工"' in nothing
+    assert "共 0 个" in nothing
+    assert "换个说法试试，例如“" in nothing
+    examples = re.findall(r'“<a href="([^"]+)">([^<]+)</a>”', nothing)
+    assert [word for _, word in examples] == ["搬运工", "水产加工工", "扇贝分拣工"]
+    for href, word in examples:
+        found = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+        assert re.search(rf"“{word}”：共 [1-9]\d* 个", found), word
+
+
 def test_kind_filter_and_facets(app: Flask) -> None:
     publish_and_index(app)
     page = app.test_client().get("/search?kind=odd_job").get_data(as_text=True)
