@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ from marketplace.database import get_database, utcnow
 from marketplace.jobs.models import Job, JobKind, JobStatus
 from marketplace.jobs.services import change_status
 from marketplace.occupations.models import Occupation
+from marketplace.occupations.services import import_builtin_occupations
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import get_search, rebuild_index
 from marketplace.search.filters import (
@@ -84,14 +87,11 @@ def test_an_over_long_query_is_searched_by_its_first_characters(app: Flask) -> N
 
 
 def test_the_examples_offered_are_words_that_find_postings(app: Flask) -> None:
-    session = get_database(app).session()
-    for title, count in (("搬运工（日结）", 3), ("水产加工工", 2), ("扇贝分拣工（旺季）", 1)):
-        for _ in range(count):
-            _publish(session, title=title)
-    factories.job(session, title="叉车司机")  # not published: no example can find it
-    session.commit()
-    rebuild_index(get_search(app), session)
-    session.close()
+    with postings(app) as session:
+        for title, count in (("搬运工（日结）", 3), ("水产加工工", 2), ("扇贝分拣工（旺季）", 1)):
+            for _ in range(count):
+                _publish(session, title=title)
+        factories.job(session, title="叉车司机")  # not published: no example can find it
     client = app.test_client()
     home = client.get("/").get_data(as_text=True)
     assert 'placeholder="例如：搬运工、水产加工工"' in home
@@ -146,6 +146,18 @@ def _publish(session: Session, *, days_ago: float = 0, **fields: Any) -> Job:
     change_status(session, job, JobStatus.PENDING_REVIEW, at=at)
     change_status(session, job, JobStatus.PUBLISHED, at=at)
     return job
+
+
+@contextmanager
+def postings(app: Flask) -> Iterator[Session]:
+    """A session to publish postings in, committed and indexed at the end of the block."""
+    session = get_database(app).session()
+    try:
+        yield session
+        session.commit()
+        rebuild_index(get_search(app), session)
+    finally:
+        session.close()
 
 
 def filtered_jobs(app: Flask) -> None:
@@ -254,6 +266,17 @@ def test_the_occupation_facet_names_each_middle_group_and_keeps_unknown_codes(
     assert '<a href="/search?occ=3-01">3-01 (1)</a>' in page
 
 
+def test_the_demos_occupation_list_names_every_middle_group_in_the_facet(app: Flask) -> None:
+    with postings(app) as session:
+        import_builtin_occupations(session)  # what `make setup` loads: no published file
+        _publish(session, title="货车司机", occupation_code="4-02-02-02")
+        _publish(session, title="电焊工", occupation_code="6-18-02-04")
+    page = app.test_client().get("/search").get_data(as_text=True)
+    assert '<a href="/search?occ=4-02">交通运输、仓储物流和邮政业服务人员 (1)</a>' in page
+    assert '<a href="/search?occ=6-18">机械制造基础加工人员 (1)</a>' in page
+    assert not re.search(r">\d-\d{2} \(\d+\)<", page)  # no bare code left
+
+
 def test_occupation_names_find_prefixes_and_full_codes_alike(session: Session) -> None:
     session.add_all(
         [
@@ -297,12 +320,9 @@ def test_bad_filter_values_are_ignored(app: Flask) -> None:
 
 
 def test_pages_keep_the_filters(app: Flask) -> None:
-    session = get_database(app).session()
-    for number in range(22):
-        _publish(session, title=f"水产加工工{number}", district="荣成市")
-    session.commit()
-    rebuild_index(get_search(app), session)
-    session.close()
+    with postings(app) as session:
+        for number in range(22):
+            _publish(session, title=f"水产加工工{number}", district="荣成市")
     page = app.test_client().get("/search?district=荣成市&days=7").get_data(as_text=True)
     assert "第 1 / 2 页" in page
     assert 'href="/search?district=%E8%8D%A3%E6%88%90%E5%B8%82&amp;days=7&amp;page=2"' in page
