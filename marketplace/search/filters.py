@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from indexer.education import EducationLevel
 from indexer.queries import SALARY_BANDS, GeoPoint, PayFilter, Sort
-from indexer.salary import SalaryUnit
+from indexer.salary import DAYS_PER_MONTH, HOURS_PER_DAY, SalaryUnit
 from marketplace.jobs.models import JobKind
 from marketplace.occupations.models import Occupation
 
@@ -48,10 +48,16 @@ PAY_CHOICES = (
 EDUCATION_CHOICES = tuple(
     (level.code, level.label) for level in EducationLevel if level is not EducationLevel.NONE
 )
+# Pay filters and bands compare every posting by its monthly equivalent (indexer.salary), so a
+# 月薪 band lists day and hour rates too: the page says so beside them.
+PAY_HINT = (
+    f"日薪、时薪按月折算：日薪 × {DAYS_PER_MONTH:g} 天，"
+    f"时薪 × {HOURS_PER_DAY} 小时 × {DAYS_PER_MONTH:g} 天"
+)
 FACET_TITLES = {
     "kind": "工作类型",
     "district": "区县",
-    "salary_band": "月薪",
+    "salary_band": "月薪（日薪、时薪按月折算）",
     "occupation": "职业",
     "education": "学历要求",
 }

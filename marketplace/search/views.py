@@ -144,6 +144,7 @@ def results() -> str:
         facet_groups=search_filters.facet_groups(found.facets, filters, link, names),
         kind_labels=KIND_LABELS,
         pay_choices=search_filters.PAY_CHOICES,
+        pay_hint=search_filters.PAY_HINT,
         education_choices=search_filters.EDUCATION_CHOICES,
         posted_days=search_filters.POSTED_DAYS,
         per_page=PER_PAGE,

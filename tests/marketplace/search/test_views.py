@@ -240,6 +240,20 @@ def test_facet_counts_follow_the_filters(app: Flask) -> None:
     assert _titles(client.get("/search?pay=6000-8000").get_data(as_text=True)) == {"海参加工工"}
 
 
+def test_the_pay_filters_say_day_and_hour_rates_count_by_the_month(app: Flask) -> None:
+    filtered_jobs(app)
+    page = app.test_client().get("/search?kind=odd_job").get_data(as_text=True)
+    assert _titles(page) == {"扇贝分拣临时工"}
+    assert "日薪 200 元/天以上" in page
+    # 200 a day is about 4350 a month: the day rate is counted in the 4000–6000 band, and the
+    # band's heading says why
+    band = re.search(r"<h2>(.*?)</h2>\s*<ul>\s*<li><a [^>]*pay=4000-6000[^>]*>(.*?)</a>", page)
+    assert band is not None
+    assert band.groups() == ("月薪（日薪、时薪按月折算）", "4000–6000 元 (1)")
+    assert 'aria-describedby="f-pay-hint"' in page
+    assert '<p class="hint" id="f-pay-hint">日薪、时薪按月折算：日薪 × 21.75 天，' in page
+
+
 def _with_a_middle_group(app: Flask) -> None:
     """The postings of `filtered_jobs`, and the 中类 6-01 stored in full, as `flask occupation
     import` stores every level (none for 3-01)."""
