@@ -198,6 +198,20 @@ def read_filters(
     return SearchFilters(query=query, args=kept, chips=chips, sorts=sorts)
 
 
+def search_args(args: Mapping[str, str], *, home: GeoPoint | None, now: datetime) -> dict[str, str]:
+    """The search a page was opened from, read as the results page reads it (the words cut,
+    the filters checked, all else dropped): the arguments of a link back to it."""
+    back: dict[str, str] = {}
+    text = read_text(args)
+    if text:
+        back["q"] = text
+    back.update(read_filters(args, home=home, now=now).args)
+    page = args.get("page", "")
+    if page.isdigit() and len(page) <= 4 and int(page) > 1:
+        back["page"] = str(int(page))  # the results page clamps it to its last page
+    return back
+
+
 def stored_code(code: str) -> str:
     """A code or code prefix as the classification stores it: 6-18 → 6-18-00-00."""
     parts = code.split("-")

@@ -14,7 +14,7 @@ from marketplace.database import db_session, utcnow
 from marketplace.errors import ServiceUnavailable
 from marketplace.interactions.services import record_impressions
 from marketplace.interactions.tracking import anonymous_id
-from marketplace.jobs.views import SEARCH_POSITION_ARG, SEARCH_QUERY_ARG
+from marketplace.jobs.views import SEARCH_POSITION_ARG
 from marketplace.kiosk.views import COOKIE as KIOSK_COOKIE
 from marketplace.search import filters as search_filters
 from marketplace.search.engine import get_search, ranker_path
@@ -120,10 +120,13 @@ def results() -> str:
         return url_for("search.results", **{k: v for k, v in args.items() if v not in (None, "")})
 
     def job_link(hit: JobHit) -> str:
-        """A result's link: it tells the job page which search and position it was opened from."""
-        if not text:
-            return url_for("jobs.detail", job_id=hit.job.id)
-        where: dict[str, Any] = {SEARCH_QUERY_ARG: text, SEARCH_POSITION_ARG: hit.rank}
+        """A result's link: it tells the job page which search (words, filters, page) it was
+        opened from, for its link back, and the position, for the interaction log."""
+        where: dict[str, Any] = dict(base)
+        if page > 1:
+            where["page"] = page
+        if text:
+            where[SEARCH_POSITION_ARG] = hit.rank
         return url_for("jobs.detail", job_id=hit.job.id, **where)
 
     # words to try when nothing is found (the hint, the box's placeholder): one grouped query,

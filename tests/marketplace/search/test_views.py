@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -342,14 +343,52 @@ def test_pages_keep_the_filters(app: Flask) -> None:
     assert 'href="/search?district=%E8%8D%A3%E6%88%90%E5%B8%82&amp;days=7&amp;page=2"' in page
 
 
+def _job_id(app: Flask, title: str) -> int | None:
+    session = get_database(app).session()
+    try:
+        return session.scalar(select(Job.id).where(Job.title == title))
+    finally:
+        session.close()
+
+
 def test_each_result_links_to_its_detail_page(app: Flask) -> None:
     filtered_jobs(app)
-    session = get_database(app).session()
-    job_id = session.scalar(select(Job.id).where(Job.title == "海参加工工"))
-    session.close()
+    job_id = _job_id(app, "海参加工工")
     page = app.test_client().get("/search?q=海参").get_data(as_text=True)
     # with the search and position it was shown at, for the interaction log
     assert f'href="/jobs/{job_id}?q=' in page
+
+
+def _back_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]*)">← 返回职位搜索</a>', page)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_the_job_page_leads_back_to_the_search_it_was_opened_from(app: Flask) -> None:
+    filtered_jobs(app)
+    client = app.test_client()
+    results = client.get("/search?q=海参&district=荣成市&key=1").get_data(as_text=True)
+    opened = re.search(r'<h3><a href="([^"]+)">', results)
+    assert opened is not None
+    back = _back_link(client.get(html.unescape(opened.group(1))).get_data(as_text=True))
+    assert back == "/search?q=%E6%B5%B7%E5%8F%82&district=%E8%8D%A3%E6%88%90%E5%B8%82&key=1"
+    again = client.get(back).get_data(as_text=True)
+    assert "“海参”：共 1 个" in again
+    assert "去掉条件：只看重点企业" in again
+
+
+def test_the_way_back_to_search_keeps_only_what_the_search_reads(app: Flask) -> None:
+    filtered_jobs(app)
+    job_id = _job_id(app, "海参加工工")
+    client = app.test_client()
+    crafted = client.get(
+        f'/jobs/{job_id}?q="><script>x</script>&pay=abc&next=//evil.example&page=3&pos=1'
+    ).get_data(as_text=True)
+    assert "<script>x" not in crafted
+    assert _back_link(crafted) == "/search?q=%22%3E%3Cscript%3Ex%3C/script%3E&page=3"
+    # opened from elsewhere (the home page, my applications): the plain search
+    assert _back_link(client.get(f"/jobs/{job_id}").get_data(as_text=True)) == "/search"
 
 
 def _seeker_at(app: Flask, lat: float, lng: float) -> User:
