@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from indexer.engines.base import SearchUnavailable
 from indexer.queries import GeoPoint
@@ -87,7 +97,7 @@ def suggest() -> Response:
 
 
 @bp.get("/search")
-def results() -> str:
+def results() -> str | WerkzeugResponse:
     text = search_filters.read_text(request.args)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     session = db_session()
@@ -110,7 +120,6 @@ def results() -> str:
         )
     except SearchUnavailable as error:
         raise ServiceUnavailable("搜索服务暂时不可用，请稍后再试") from error
-    _log_impressions(text, filters.args, found)
     pages = min((found.total + PER_PAGE - 1) // PER_PAGE, MAX_PAGE)
     base = {"q": text, **filters.args} if text else dict(filters.args)
 
@@ -118,6 +127,12 @@ def results() -> str:
         """The results URL with the current filters and `changes` (None removes a parameter)."""
         args = {**base, **changes}
         return url_for("search.results", **{k: v for k, v in args.items() if v not in (None, "")})
+
+    if page > max(pages, 1):
+        # past the last page (an old link, fewer jobs now, a typed number): the last page,
+        # never 第 14 / 13 页
+        return redirect(link(page=pages if pages > 1 else None))
+    _log_impressions(text, filters.args, found)
 
     def job_link(hit: JobHit) -> str:
         """A result's link: it tells the job page which search (words, filters, page) it was

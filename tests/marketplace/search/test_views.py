@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from urllib.parse import quote as url_quote
 
 from flask import Flask
 from sqlalchemy import select
@@ -341,6 +343,27 @@ def test_pages_keep_the_filters(app: Flask) -> None:
     page = app.test_client().get("/search?district=荣成市&days=7").get_data(as_text=True)
     assert "第 1 / 2 页" in page
     assert 'href="/search?district=%E8%8D%A3%E6%88%90%E5%B8%82&amp;days=7&amp;page=2"' in page
+
+
+def test_a_page_past_the_last_shows_the_last(app: Flask) -> None:
+    with postings(app) as session:
+        for number in range(22):
+            _publish(session, title=f"水产加工工{number}", district="荣成市")
+    client = app.test_client()
+    past = client.get("/search?q=水产加工工&district=荣成市&page=14")
+    assert past.status_code == 302
+    assert parse_qs(urlsplit(past.location).query) == {
+        "q": ["水产加工工"],
+        "district": ["荣成市"],
+        "page": ["2"],
+    }
+    page = client.get(past.location).get_data(as_text=True)
+    assert "第 2 / 2 页" in page
+    assert "第 14" not in page
+    assert 'rel="prev"' in page
+    # nothing found at all: page 1 and its hint, not an empty page 5
+    nothing = client.get("/search?q=叉车&page=5")
+    assert nothing.location == url_quote("/search?q=叉车", safe="/?=")
 
 
 def _job_id(app: Flask, title: str) -> int | None:
