@@ -18,6 +18,7 @@ from marketplace.errors import NotFound, ServiceUnavailable
 from marketplace.jobs.display import pay_in_words
 from marketplace.jobs.models import Job, JobKind, JobStatus
 from marketplace.search.engine import get_search
+from marketplace.search.filters import read_text
 from marketplace.search.services import JobHit, search_jobs
 
 bp = Blueprint("jobs", __name__)
@@ -96,7 +97,7 @@ def _filters() -> dict[str, Any]:
 @bp.get("/jobs")
 def search() -> Response:
     """Jobs for words and filters, engine order, with facets (as the search page)."""
-    text = request.args.get("q", "").strip()[:100]
+    text = read_text(request.args)
     page = query_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = query_int(request.args, "per_page", 20, 1, MAX_PER_PAGE)
     filters = _filters()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,13 +15,13 @@ from werkzeug.wrappers import Response
 from indexer.education import EducationLevel
 from marketplace.accounts.auth import current_seeker_profile, role_required, signed_in_user
 from marketplace.accounts.models import Role
-from marketplace.database import db_session
+from marketplace.database import db_session, utcnow
 from marketplace.employers.models import Verification
 from marketplace.interactions.models import InteractionEvent
 from marketplace.interactions.tracking import anonymous_id
 from marketplace.jobs.display import place_words
 from marketplace.jobs.models import Job, JobStatus
-from marketplace.search.filters import KIND_LABELS
+from marketplace.search.filters import KIND_LABELS, read_text, search_args
 from marketplace.seekers import services
 
 bp = Blueprint("jobs", __name__)
@@ -72,14 +73,14 @@ def _tags(raw: str | None) -> list[str]:
     return [tag.strip() for tag in (raw or "").replace("，", ",").split(",") if tag.strip()]
 
 
-# a search's results link here with the query and the 1-based position the job was shown at
-SEARCH_QUERY_ARG = "q"
+# a search's results link here with the search (q and its filters, as the results page reads
+# them) and the 1-based position the job was shown at
 SEARCH_POSITION_ARG = "pos"
 
 
 def _from_search() -> tuple[str | None, int | None]:
     """(query, position) when this page was opened from a search's results, else (None, None)."""
-    query = request.args.get(SEARCH_QUERY_ARG, "").strip()[:100]
+    query = read_text(request.args)
     position = request.args.get(SEARCH_POSITION_ARG, type=int)
     if not query or position is None or not 1 <= position <= 10_000:
         return None, None
@@ -117,6 +118,8 @@ def detail(job_id: int) -> str:
     is_open = services.job_is_open(job)
     if job.status == JobStatus.PUBLISHED:
         _log_click(job.id, user.id if user is not None else None)
+    # back to the search this page was opened from: its words, filters and page, re-read
+    search: dict[str, Any] = search_args(request.args, home=home, now=utcnow())
     return render_template(
         "jobs/detail.html",
         job=job,
@@ -137,6 +140,7 @@ def detail(job_id: int) -> str:
         posted=services.local_time(job.published_at, with_time=False),
         application=application,
         application_label=services.STATUS_LABELS.get(application.status, "") if application else "",
+        back_to_search=url_for("search.results", **search),
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from indexer.education import EducationLevel
 from indexer.queries import SALARY_BANDS, GeoPoint, PayFilter, Sort
-from indexer.salary import SalaryUnit
+from indexer.salary import DAYS_PER_MONTH, HOURS_PER_DAY, SalaryUnit
 from marketplace.jobs.models import JobKind
 from marketplace.occupations.models import Occupation
 
@@ -48,15 +48,25 @@ PAY_CHOICES = (
 EDUCATION_CHOICES = tuple(
     (level.code, level.label) for level in EducationLevel if level is not EducationLevel.NONE
 )
+# Pay filters and bands compare every posting by its monthly equivalent (indexer.salary), so a
+# 月薪 band lists day and hour rates too: the page says so beside them.
+PAY_HINT = (
+    f"日薪、时薪按月折算：日薪 × {DAYS_PER_MONTH:g} 天，"
+    f"时薪 × {HOURS_PER_DAY} 小时 × {DAYS_PER_MONTH:g} 天"
+)
 FACET_TITLES = {
     "kind": "工作类型",
     "district": "区县",
-    "salary_band": "月薪",
+    "salary_band": "月薪（日薪、时薪按月折算）",
     "occupation": "职业",
     "education": "学历要求",
 }
 # the query-string parameters this module reads (anything else is dropped from links)
 PARAMS = ("q", "kind", "district", "pay", "edu", "occ", "days", "key", "sort")
+# The most characters of a query searched: the search boxes' maxlength, and what a longer `q`
+# is cut to. 100 Chinese characters are 900 bytes in a URL, far below the 4,094 bytes of a
+# request line gunicorn takes (a box without a limit let a pasted paragraph end in a 414).
+MAX_QUERY_CHARS = 100
 
 _PAY = re.compile(r"^(\d{1,7})(?:-(\d{1,7}))?(?:/(month|day|hour))?$")
 _OCCUPATION = re.compile(r"^\d(?:-\d{2}){0,3}$")
@@ -105,6 +115,11 @@ def read_pay(raw: str) -> PayFilter | None:
     if (high is not None and int(high) < low) or (high is None and low == 0):
         return None
     return PayFilter(min=low or None, max=int(high) if high else None, unit=unit)
+
+
+def read_text(args: Mapping[str, str]) -> str:
+    """The query's words, cut to MAX_QUERY_CHARS (quietly: the cut text is searched)."""
+    return args.get("q", "").strip()[:MAX_QUERY_CHARS].strip()
 
 
 def pay_label(pay: PayFilter) -> str:
@@ -181,6 +196,20 @@ def read_filters(
         query["sort"] = Sort(sort)
         kept["sort"] = sort
     return SearchFilters(query=query, args=kept, chips=chips, sorts=sorts)
+
+
+def search_args(args: Mapping[str, str], *, home: GeoPoint | None, now: datetime) -> dict[str, str]:
+    """The search a page was opened from, read as the results page reads it (the words cut,
+    the filters checked, all else dropped): the arguments of a link back to it."""
+    back: dict[str, str] = {}
+    text = read_text(args)
+    if text:
+        back["q"] = text
+    back.update(read_filters(args, home=home, now=now).args)
+    page = args.get("page", "")
+    if page.isdigit() and len(page) <= 4 and int(page) > 1:
+        back["page"] = str(int(page))  # the results page clamps it to its last page
+    return back
 
 
 def stored_code(code: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from indexer.engines.base import SearchResult
@@ -15,13 +16,36 @@ from indexer.highlight import Segment, snippet
 from indexer.queries import Places, SearchQuery, Sort, read_query, words_query
 from indexer.retrieval import retrieve
 from marketplace.database import utcnow
-from marketplace.jobs.models import Job
+from marketplace.jobs.models import Job, JobStatus
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import SearchHolder, job_records
 from marketplace.search.ranking import candidates, query_context
 from matching.explain import reasons
 from matching.features import Candidate, Seeker, featurize
 from matching.ranker import Ranker, key_enterprises_first, model_order, model_scores
+
+POPULAR_COUNT = 10
+# a title's note in brackets, dropped from the example words: 搬运工（日结） → 搬运工
+_TITLE_NOTE = re.compile(r"\s*[（(].*$")
+
+
+def popular_titles(session: Session, limit: int = POPULAR_COUNT) -> list[str]:
+    """The most common titles among published postings: categories that lead to results."""
+    rows = session.execute(
+        select(Job.title, func.count().label("n"))
+        .where(Job.status == JobStatus.PUBLISHED)
+        .group_by(Job.title)
+        .order_by(func.count().desc(), Job.title)
+        .limit(limit)
+    )
+    return [title for title, _n in rows]
+
+
+def example_words(titles: list[str], count: int = 3) -> list[str]:
+    """Words to suggest typing (the box's placeholder, the hint when nothing is found): popular
+    titles without their notes in brackets, so that each finds postings, never a guess."""
+    words = (_TITLE_NOTE.sub("", title).strip() for title in titles)
+    return [word for word in dict.fromkeys(words) if word][:count]
 
 
 @dataclass(frozen=True)

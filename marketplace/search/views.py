@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from indexer.engines.base import SearchUnavailable
 from indexer.queries import GeoPoint
@@ -14,12 +24,18 @@ from marketplace.database import db_session, utcnow
 from marketplace.errors import ServiceUnavailable
 from marketplace.interactions.services import record_impressions
 from marketplace.interactions.tracking import anonymous_id
-from marketplace.jobs.views import SEARCH_POSITION_ARG, SEARCH_QUERY_ARG
+from marketplace.jobs.views import SEARCH_POSITION_ARG
 from marketplace.kiosk.views import COOKIE as KIOSK_COOKIE
 from marketplace.search import filters as search_filters
 from marketplace.search.engine import get_search, ranker_path
 from marketplace.search.ranking import model_version
-from marketplace.search.services import JobHit, SearchPage, search_jobs
+from marketplace.search.services import (
+    JobHit,
+    SearchPage,
+    example_words,
+    popular_titles,
+    search_jobs,
+)
 from marketplace.seekers.services import home_point
 
 bp = Blueprint("search", __name__)
@@ -59,6 +75,12 @@ def _log_impressions(text: str, filters: dict[str, str], found: SearchPage) -> N
     )
 
 
+@bp.app_context_processor
+def search_box_limit() -> dict[str, int]:
+    """The search boxes' maxlength, on every page that draws one."""
+    return {"query_max_length": search_filters.MAX_QUERY_CHARS}
+
+
 @bp.get("/search/suggest")
 def suggest() -> Response:
     """Titles starting with what has been typed, then titles holding it further in
@@ -75,8 +97,8 @@ def suggest() -> Response:
 
 
 @bp.get("/search")
-def results() -> str:
-    text = request.args.get("q", "").strip()[:100]
+def results() -> str | WerkzeugResponse:
+    text = search_filters.read_text(request.args)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     session = db_session()
     wanted_occupation = [request.args.get("occ", "")]
@@ -98,7 +120,6 @@ def results() -> str:
         )
     except SearchUnavailable as error:
         raise ServiceUnavailable("搜索服务暂时不可用，请稍后再试") from error
-    _log_impressions(text, filters.args, found)
     pages = min((found.total + PER_PAGE - 1) // PER_PAGE, MAX_PAGE)
     base = {"q": text, **filters.args} if text else dict(filters.args)
 
@@ -107,13 +128,25 @@ def results() -> str:
         args = {**base, **changes}
         return url_for("search.results", **{k: v for k, v in args.items() if v not in (None, "")})
 
+    if page > max(pages, 1):
+        # past the last page (an old link, fewer jobs now, a typed number): the last page,
+        # never 第 14 / 13 页
+        return redirect(link(page=pages if pages > 1 else None))
+    _log_impressions(text, filters.args, found)
+
     def job_link(hit: JobHit) -> str:
-        """A result's link: it tells the job page which search and position it was opened from."""
-        if not text:
-            return url_for("jobs.detail", job_id=hit.job.id)
-        where: dict[str, Any] = {SEARCH_QUERY_ARG: text, SEARCH_POSITION_ARG: hit.rank}
+        """A result's link: it tells the job page which search (words, filters, page) it was
+        opened from, for its link back, and the position, for the interaction log."""
+        where: dict[str, Any] = dict(base)
+        if page > 1:
+            where["page"] = page
+        if text:
+            where[SEARCH_POSITION_ARG] = hit.rank
         return url_for("jobs.detail", job_id=hit.job.id, **where)
 
+    # words to try when nothing is found (the hint, the box's placeholder): one grouped query,
+    # so only then
+    examples = [] if found.hits else example_words(popular_titles(session))
     names = search_filters.occupation_names(
         session, [*found.facets.get("occupation", {}), *wanted_occupation]
     )
@@ -129,7 +162,9 @@ def results() -> str:
         facet_groups=search_filters.facet_groups(found.facets, filters, link, names),
         kind_labels=KIND_LABELS,
         pay_choices=search_filters.PAY_CHOICES,
+        pay_hint=search_filters.PAY_HINT,
         education_choices=search_filters.EDUCATION_CHOICES,
         posted_days=search_filters.POSTED_DAYS,
         per_page=PER_PAGE,
+        examples=examples,
     )

@@ -28,9 +28,13 @@ def test_seeker_opens_a_job_from_the_results_signs_in_and_applies(phone_page: Pa
     first = page.locator("ol.jobs > li").first
     title = first.get_by_role("heading").inner_text().strip()
     first.get_by_role("link", name=title).click()
-    # the link carries the search and the position it was shown at (the ranker's click log)
-    expect(page).to_have_url(re.compile(r"/jobs/\d+\?q=[^&]+&pos=1$"))
+    # the link carries the search (words, filters) and the position it was shown at (the
+    # ranker's click log); the job page leads back to the same search
+    expect(page).to_have_url(re.compile(r"/jobs/\d+\?q=[^&]+&kind=odd_job&pos=1$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("link", name="← 返回职位搜索")).to_have_attribute(
+        "href", re.compile(r"^/search\?q=[^&]+&kind=odd_job$")
+    )
     screenshot(page, "job")
 
     page.get_by_role("link", name="登录后申请").click()

@@ -73,3 +73,27 @@ def test_seeker_searches_from_the_home_page_and_narrows_by_kind(page: Page) -> N
         expect(result).to_contain_text("零工")
     expect(box).to_have_value(WORD)  # the words stay when a filter is added
     screenshot(page, "results-odd-jobs")
+
+
+def test_a_pasted_paragraph_is_searched_by_its_first_words(page: Page) -> None:
+    # 500 characters pasted into the box once made a URL gunicorn refused (414, in English)
+    page.goto("/")
+    box = page.get_by_label("职位、技能或地点")
+    box.fill(WORD * 250)
+    expect(box).to_have_value(WORD * 50)  # the box keeps what is searched: 100 characters
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q="))
+    expect(page.get_by_role("status").filter(has_text="共")).to_contain_text(WORD * 50)
+    assert shown_total(page) > 0
+
+
+def test_long_unbroken_words_wrap_within_the_screen(page: Page) -> None:
+    # a query of one long "word" and a pasted link, and a long district chip, once made the
+    # results page 714 px wide on a 390 px phone
+    for query in ("a" * 100, "https://example.com/" + "x" * 80):
+        page.goto(f"/search?q={query}&district={'区' * 40}")
+        expect(page.get_by_role("status").filter(has_text="共")).to_contain_text(query)
+        expect(page.get_by_role("link", name=re.compile("^去掉条件：区"))).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert page.viewport_size is not None
+        assert width <= page.viewport_size["width"], query

@@ -178,7 +178,8 @@ def test_the_builtin_list_imports_for_the_demo(app: Flask, runner: FlaskCliRunne
     assert result.exit_code == 0, result.output
     assert f"occupations created: {len(services.BUILTIN)}" in result.output
     stored = occupations(app)
-    assert stored["6-18-02-04"].parent_code == "6-00-00-00"
+    assert stored["6-18-02-04"].parent_code == "6-18-00-00"
+    assert stored["6-18-00-00"].parent_code == "6-00-00-00"
     assert "叉车司机" in stored["6-30-05-01"].aliases.split(",")
     assert "unchanged: " in invoke(runner, "import", "--builtin").output
 
@@ -188,12 +189,23 @@ def test_the_builtin_list_never_overwrites_the_published_classification(
 ) -> None:
     invoke(runner, "import", str(classification(tmp_path)))
     result = invoke(runner, "import", "--builtin")
-    both = 5  # 4-00-00-00, 6-00-00-00, 焊工, 保安员, 水产品加工工
+    # 4-00-00-00, 6-00-00-00, 6-18-00-00, 4-07-00-00, 焊工, 保安员, 水产品加工工
+    both = 7
     assert f"created: {len(services.BUILTIN) - both}, updated: 0, unchanged: {both}" in (
         result.output
     )
     welder = occupations(app)["6-18-02-04"]
     assert (welder.aliases, welder.definition) == ("电焊工", "用焊机焊接金属工件的人员。")
+
+
+def test_the_builtin_list_holds_the_groups_of_its_codes() -> None:
+    # the search page's 职业 facet counts by 中类 and shows its name, or else the bare code
+    codes = {code for code, *_ in services.BUILTIN}
+    for code in codes:
+        major, middle = code.split("-")[:2]
+        assert f"{major}-00-00-00" in codes, code
+        if middle != "00":
+            assert f"{major}-{middle}-00-00" in codes, code
 
 
 def test_the_builtin_codes_and_names_are_those_of_the_classification() -> None:

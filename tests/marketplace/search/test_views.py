@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from urllib.parse import quote as url_quote
 
 from flask import Flask
 from sqlalchemy import select
@@ -16,9 +22,15 @@ from marketplace.database import get_database, utcnow
 from marketplace.jobs.models import Job, JobKind, JobStatus
 from marketplace.jobs.services import change_status
 from marketplace.occupations.models import Occupation
+from marketplace.occupations.services import import_builtin_occupations
 from marketplace.places.models import Place, PlaceLevel
 from marketplace.search.engine import get_search, rebuild_index
-from marketplace.search.filters import facet_groups, occupation_names, read_filters
+from marketplace.search.filters import (
+    MAX_QUERY_CHARS,
+    facet_groups,
+    occupation_names,
+    read_filters,
+)
 from marketplace.seekers.models import SeekerProfile
 from tests.marketplace import factories
 from tests.marketplace.accounts import factories as account_factories
@@ -52,6 +64,49 @@ def test_user_text_is_escaped(app: Flask) -> None:
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     assert "日薪 200 元/天以上" in page
+
+
+def test_every_search_box_takes_no_more_than_is_searched(app: Flask) -> None:
+    publish_and_index(app)
+    client = app.test_client()
+    for url in ("/", "/search", "/search?q=水产&kind=full_time"):
+        page = client.get(url).get_data(as_text=True)
+        boxes = re.findall(r'<input[^>]* type="search"[^>]*>', page)
+        assert boxes, url
+        for box in boxes:
+            assert f'maxlength="{MAX_QUERY_CHARS}"' in box, url
+
+
+def test_an_over_long_query_is_searched_by_its_first_characters(app: Flask) -> None:
+    publish_and_index(app)
+    words = "水产加工" * 100  # 400 characters in a crafted link, past what the box takes
+    response = app.test_client().get(f"/search?q={words}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    cut = words[:MAX_QUERY_CHARS]
+    assert f"“{cut}”：共 1 个" in page
+    assert f'value="{cut}"' in page
+    assert words[: MAX_QUERY_CHARS + 1] not in page
+
+
+def test_the_examples_offered_are_words_that_find_postings(app: Flask) -> None:
+    with postings(app) as session:
+        for title, count in (("搬运工（日结）", 3), ("水产加工工", 2), ("扇贝分拣工（旺季）", 1)):
+            for _ in range(count):
+                _publish(session, title=title)
+        factories.job(session, title="叉车司机")  # not published: no example can find it
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert 'placeholder="例如：搬运工、水产加工工"' in home
+    nothing = client.get("/search?q=叉车").get_data(as_text=True)
+    assert 'placeholder="例如：搬运工、水产加工工"' in nothing
+    assert "共 0 个" in nothing
+    assert "换个说法试试，例如“" in nothing
+    examples = re.findall(r'“<a href="([^"]+)">([^<]+)</a>”', nothing)
+    assert [word for _, word in examples] == ["搬运工", "水产加工工", "扇贝分拣工"]
+    for href, word in examples:
+        found = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+        assert re.search(rf"“{word}”：共 [1-9]\d* 个", found), word
 
 
 def test_kind_filter_and_facets(app: Flask) -> None:
@@ -94,6 +149,18 @@ def _publish(session: Session, *, days_ago: float = 0, **fields: Any) -> Job:
     change_status(session, job, JobStatus.PENDING_REVIEW, at=at)
     change_status(session, job, JobStatus.PUBLISHED, at=at)
     return job
+
+
+@contextmanager
+def postings(app: Flask) -> Iterator[Session]:
+    """A session to publish postings in, committed and indexed at the end of the block."""
+    session = get_database(app).session()
+    try:
+        yield session
+        session.commit()
+        rebuild_index(get_search(app), session)
+    finally:
+        session.close()
 
 
 def filtered_jobs(app: Flask) -> None:
@@ -176,6 +243,20 @@ def test_facet_counts_follow_the_filters(app: Flask) -> None:
     assert _titles(client.get("/search?pay=6000-8000").get_data(as_text=True)) == {"海参加工工"}
 
 
+def test_the_pay_filters_say_day_and_hour_rates_count_by_the_month(app: Flask) -> None:
+    filtered_jobs(app)
+    page = app.test_client().get("/search?kind=odd_job").get_data(as_text=True)
+    assert _titles(page) == {"扇贝分拣临时工"}
+    assert "日薪 200 元/天以上" in page
+    # 200 a day is about 4350 a month: the day rate is counted in the 4000–6000 band, and the
+    # band's heading says why
+    band = re.search(r"<h2>(.*?)</h2>\s*<ul>\s*<li><a [^>]*pay=4000-6000[^>]*>(.*?)</a>", page)
+    assert band is not None
+    assert band.groups() == ("月薪（日薪、时薪按月折算）", "4000–6000 元 (1)")
+    assert 'aria-describedby="f-pay-hint"' in page
+    assert '<p class="hint" id="f-pay-hint">日薪、时薪按月折算：日薪 × 21.75 天，' in page
+
+
 def _with_a_middle_group(app: Flask) -> None:
     """The postings of `filtered_jobs`, and the 中类 6-01 stored in full, as `flask occupation
     import` stores every level (none for 3-01)."""
@@ -200,6 +281,17 @@ def test_the_occupation_facet_names_each_middle_group_and_keeps_unknown_codes(
     assert '<a href="/search?occ=6-01">农副产品加工人员 (1)</a>' in page
     # no 中类 row for 3-01: the code, not a guessed name
     assert '<a href="/search?occ=3-01">3-01 (1)</a>' in page
+
+
+def test_the_demos_occupation_list_names_every_middle_group_in_the_facet(app: Flask) -> None:
+    with postings(app) as session:
+        import_builtin_occupations(session)  # what `make setup` loads: no published file
+        _publish(session, title="货车司机", occupation_code="4-02-02-02")
+        _publish(session, title="电焊工", occupation_code="6-18-02-04")
+    page = app.test_client().get("/search").get_data(as_text=True)
+    assert '<a href="/search?occ=4-02">交通运输、仓储物流和邮政业服务人员 (1)</a>' in page
+    assert '<a href="/search?occ=6-18">机械制造基础加工人员 (1)</a>' in page
+    assert not re.search(r">\d-\d{2} \(\d+\)<", page)  # no bare code left
 
 
 def test_occupation_names_find_prefixes_and_full_codes_alike(session: Session) -> None:
@@ -245,25 +337,81 @@ def test_bad_filter_values_are_ignored(app: Flask) -> None:
 
 
 def test_pages_keep_the_filters(app: Flask) -> None:
-    session = get_database(app).session()
-    for number in range(22):
-        _publish(session, title=f"水产加工工{number}", district="荣成市")
-    session.commit()
-    rebuild_index(get_search(app), session)
-    session.close()
+    with postings(app) as session:
+        for number in range(22):
+            _publish(session, title=f"水产加工工{number}", district="荣成市")
     page = app.test_client().get("/search?district=荣成市&days=7").get_data(as_text=True)
     assert "第 1 / 2 页" in page
     assert 'href="/search?district=%E8%8D%A3%E6%88%90%E5%B8%82&amp;days=7&amp;page=2"' in page
 
 
+def test_a_page_past_the_last_shows_the_last(app: Flask) -> None:
+    with postings(app) as session:
+        for number in range(22):
+            _publish(session, title=f"水产加工工{number}", district="荣成市")
+    client = app.test_client()
+    past = client.get("/search?q=水产加工工&district=荣成市&page=14")
+    assert past.status_code == 302
+    assert parse_qs(urlsplit(past.location).query) == {
+        "q": ["水产加工工"],
+        "district": ["荣成市"],
+        "page": ["2"],
+    }
+    page = client.get(past.location).get_data(as_text=True)
+    assert "第 2 / 2 页" in page
+    assert "第 14" not in page
+    assert 'rel="prev"' in page
+    # nothing found at all: page 1 and its hint, not an empty page 5
+    nothing = client.get("/search?q=叉车&page=5")
+    assert nothing.location == url_quote("/search?q=叉车", safe="/?=")
+
+
+def _job_id(app: Flask, title: str) -> int | None:
+    session = get_database(app).session()
+    try:
+        return session.scalar(select(Job.id).where(Job.title == title))
+    finally:
+        session.close()
+
+
 def test_each_result_links_to_its_detail_page(app: Flask) -> None:
     filtered_jobs(app)
-    session = get_database(app).session()
-    job_id = session.scalar(select(Job.id).where(Job.title == "海参加工工"))
-    session.close()
+    job_id = _job_id(app, "海参加工工")
     page = app.test_client().get("/search?q=海参").get_data(as_text=True)
     # with the search and position it was shown at, for the interaction log
     assert f'href="/jobs/{job_id}?q=' in page
+
+
+def _back_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]*)">← 返回职位搜索</a>', page)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_the_job_page_leads_back_to_the_search_it_was_opened_from(app: Flask) -> None:
+    filtered_jobs(app)
+    client = app.test_client()
+    results = client.get("/search?q=海参&district=荣成市&key=1").get_data(as_text=True)
+    opened = re.search(r'<h3><a href="([^"]+)">', results)
+    assert opened is not None
+    back = _back_link(client.get(html.unescape(opened.group(1))).get_data(as_text=True))
+    assert back == "/search?q=%E6%B5%B7%E5%8F%82&district=%E8%8D%A3%E6%88%90%E5%B8%82&key=1"
+    again = client.get(back).get_data(as_text=True)
+    assert "“海参”：共 1 个" in again
+    assert "去掉条件：只看重点企业" in again
+
+
+def test_the_way_back_to_search_keeps_only_what_the_search_reads(app: Flask) -> None:
+    filtered_jobs(app)
+    job_id = _job_id(app, "海参加工工")
+    client = app.test_client()
+    crafted = client.get(
+        f'/jobs/{job_id}?q="><script>x</script>&pay=abc&next=//evil.example&page=3&pos=1'
+    ).get_data(as_text=True)
+    assert "<script>x" not in crafted
+    assert _back_link(crafted) == "/search?q=%22%3E%3Cscript%3Ex%3C/script%3E&page=3"
+    # opened from elsewhere (the home page, my applications): the plain search
+    assert _back_link(client.get(f"/jobs/{job_id}").get_data(as_text=True)) == "/search"
 
 
 def _seeker_at(app: Flask, lat: float, lng: float) -> User:
