@@ -423,9 +423,10 @@ class Tokenizer:
         terms = []
         # a compound and a synonym inside it (叉车司机, 叉车) each keep their group: a posting
         # with the compound itself then counts it twice, which measured better than once
-        for token in dict.fromkeys(self.tokenize(text)):
+        tokens = list(dict.fromkeys(self.tokenize(text)))
+        for token in tokens:
             alternatives = lexicon.synonyms.get(token, (token,))
-            if _is_han_character(token) and token not in _MEANINGFUL:
+            if len(tokens) == 1 and _is_han_character(token) and token not in _MEANINGFUL:
                 alternatives = (*alternatives, *_occupations_with(lexicon, token))
             role = not lexicon.occupations.isdisjoint(alternatives)
             terms.append(QueryTerm(token, alternatives, names_occupation=role))

@@ -154,13 +154,15 @@ class WalkInWorkerForm(WorkerForm):
         "姓名",
         filters=[stripped],
         validators=[DataRequired("请填写姓名"), Length(max=40, message="姓名不超过 40 字")],
-        description="手机号已在本站登记过的，姓名按这里填写的更正，并记入该零工的登记记录",
     )
     phone = StringField(
         "手机号",
         filters=[phone_digits],
         validators=[DataRequired("请填写手机号"), mobile_number],
         description="只在接单后告诉发布人，其他人看到的是 138****5678",
+    )
+    correct_name = BooleanField(
+        "这个手机号已在本站登记为另一个姓名时：确认是同一人，按上面填写的更正姓名（记入登记记录）"
     )
 
 

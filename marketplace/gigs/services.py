@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 
 import redis
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import Role, User
 from marketplace.database import utcnow
+from marketplace.employers.models import Verification
 from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.gigs import permissions, queue, records
 from marketplace.gigs.closing import cancel_request, complete, rate
@@ -40,6 +41,7 @@ __all__ = [
     "DispatchPolicy",
     "DispatchReport",
     "HireConflict",
+    "NameDiffers",
     "RebuildReport",
     "SweepReport",
     "accept_offer",
@@ -167,6 +169,15 @@ REGISTERED_HERE = (
 )
 
 
+class NameDiffers(ValidationError):
+    """A phone registered at this point under another name (REGISTERED_HERE); `former` is for
+    staff, who may confirm a correction, never for a terminal."""
+
+    def __init__(self, former: str) -> None:
+        super().__init__(REGISTERED_HERE)
+        self.former = former
+
+
 def walk_in_profile(
     session: Session,
     point_id: int | None,
@@ -212,7 +223,7 @@ def walk_in_profile(
         if profile.registered_at_point_id != point_id:
             raise ValidationError(REGISTERED_ELSEWHERE)
         if not correct_name:
-            raise ValidationError(REGISTERED_HERE)
+            raise NameDiffers(former or "")
         _name_corrected(session, profile, former or "", name.strip(), actor, now or utcnow())
     if profile is None:
         profile = SeekerProfile(
@@ -252,24 +263,54 @@ def _name_corrected(
     )
 
 
-def open_request(session: Session, request_id: int) -> GigRequest:
-    """A request anyone may look at: open or filled (not yet over); else NotFound."""
+def open_request(session: Session, request_id: int, now: datetime | None = None) -> GigRequest:
+    """A request anyone may look at: open or filled and not yet over; else NotFound."""
     gig = session.get(GigRequest, request_id)
-    if gig is None or gig.status not in (RequestStatus.OPEN, RequestStatus.FILLED):
+    if (
+        gig is None
+        or gig.status not in (RequestStatus.OPEN, RequestStatus.FILLED)
+        or gig.ends_at <= (now or utcnow())
+    ):
         raise NotFound("这个零工需求已结束或不存在")
     return gig
 
 
+def requester_labels(session: Session, gigs: Iterable[GigRequest]) -> dict[int, str]:
+    """Who is hiring, by request id, as anyone may read it: an employer's name once staff have
+    verified it (a name typed at sign-up could be anyone's: 单位（未认证）until then); a private
+    person (or a villager staff posted for) is 个人发布 — never their name or phone."""
+    rows = list(gigs)
+    user_ids = {g.requester_user_id for g in rows if g.requester_user_id}
+    users = {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(User.id.in_(user_ids)).options(selectinload(User.employer))
+        )
+    }
+    point_ids = {g.service_point_id for g in rows if g.service_point_id}
+    points = {
+        point_id: name
+        for point_id, name in session.execute(
+            select(ServicePoint.id, ServicePoint.name).where(ServicePoint.id.in_(point_ids))
+        )
+    }
+    labels = {}
+    for gig in rows:
+        user = users.get(gig.requester_user_id) if gig.requester_user_id else None
+        point = points.get(gig.service_point_id) if gig.service_point_id else None
+        if user is not None and user.role == Role.EMPLOYER and user.employer is not None:
+            verified = user.employer.verification == Verification.VERIFIED
+            labels[gig.id] = user.employer.name if verified else "单位（未认证）"
+        elif user is None and point is not None:
+            labels[gig.id] = f"个人发布（{point}代发）"
+        else:
+            labels[gig.id] = "个人发布"
+    return labels
+
+
 def requester_label(session: Session, gig: GigRequest) -> str:
-    """Who is hiring, as anyone may read it: the employer's name; a private person (or a
-    villager staff posted for) is 个人发布 — never their name or phone."""
-    user = session.get(User, gig.requester_user_id) if gig.requester_user_id else None
-    if user is not None and user.role == Role.EMPLOYER and user.employer is not None:
-        return user.employer.name
-    point = session.get(ServicePoint, gig.service_point_id) if gig.service_point_id else None
-    if user is None and point is not None:
-        return f"个人发布（{point.name}代发）"
-    return "个人发布"
+    """`requester_labels` of one request."""
+    return requester_labels(session, [gig])[gig.id]
 
 
 def requester_contact(session: Session, gig: GigRequest) -> tuple[str | None, str | None]:

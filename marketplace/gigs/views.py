@@ -372,12 +372,20 @@ def answer_offer(offer_id: int, action: str) -> Response:
     client = _client()
     try:
         if action == "accept":
-            services.accept_offer(session, client, offer_id, actor=user, policy=_policy())
-            message = (
-                "接单成功！请按时到岗。发布人的联系方式见“已接的活”，发布人也会看到您的电话。"
-                if user.role == Role.SEEKER
-                else "接单成功！已接的活会显示发布人的联系方式，发布人也会看到零工的电话。"
+            accepted = services.accept_offer(
+                session, client, offer_id, actor=user, policy=_policy()
             )
+            if user.role == Role.SEEKER:
+                message = (
+                    "接单成功！请按时到岗。发布人的联系方式见“已接的活”，发布人也会看到您的电话。"
+                )
+            else:
+                # a walk-in has no page of their own: staff tell them whom to call
+                name, phone = services.requester_contact(session, accepted.request)
+                message = (
+                    f"已代为接单。请告诉零工：联系人 {name or '发布人'}，"
+                    f"电话 {phone or '见用工需求'}；发布人也会看到零工的电话。"
+                )
         elif action == "decline":
             services.decline_offer(session, client, offer_id, actor=user, policy=_policy())
             message = "已拒绝这个派单"
@@ -683,14 +691,15 @@ def desk_worker() -> Response | str:
     form.place.choices = place_choices(session, point.place_code if point else None)
     if form.validate_on_submit():
         try:
-            # in person at the desk, staff may correct the name a phone was registered under
+            # in person at the desk, staff may correct the name a phone was registered under,
+            # once they confirm it is the same person (a mistyped digit must not rename anyone)
             profile = services.walk_in_profile(
                 session,
                 user.service_point_id,
                 form.name.data,
                 form.phone.data,
                 form.place.data,
-                correct_name=True,
+                correct_name=bool(form.correct_name.data),
                 actor=user,
             )
             services.register_worker(
@@ -701,6 +710,13 @@ def desk_worker() -> Response | str:
                 actor=user,
                 on_behalf_note=f"代办：{user.display_name}",
                 **_availability(form),
+            )
+        except services.NameDiffers as differs:
+            session.rollback()
+            flash(
+                f"这个手机号已在本站登记为“{differs.former}”：请核对手机号；确是同一人要更正姓名的，"
+                "请勾选“确认是同一人”后再提交",
+                "error",
             )
         except DomainError as error:
             session.rollback()

@@ -27,7 +27,7 @@ from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.gigs import permissions
 from marketplace.gigs.forms import PAY_UNIT_LABELS
 from marketplace.gigs.models import GigRequest, RequestStatus
-from marketplace.gigs.services import requester_label
+from marketplace.gigs.services import requester_labels
 from marketplace.jobs.display import pay_in_words
 from marketplace.localtime import day_and_time
 from marketplace.places.models import Place, PlaceLevel, ServicePoint
@@ -191,13 +191,16 @@ def nearby_gigs(
 ) -> list[NearbyWork]:
     """Open odd-job requests that have not started, within NEARBY_KM, nearest first."""
     now = now or utcnow()
-    rows = session.scalars(
-        select(GigRequest)
-        .where(GigRequest.status == RequestStatus.OPEN, GigRequest.starts_at > now)
-        .order_by(GigRequest.starts_at)
-        .limit(500)
+    rows = list(
+        session.scalars(
+            select(GigRequest)
+            .where(GigRequest.status == RequestStatus.OPEN, GigRequest.starts_at > now)
+            .order_by(GigRequest.starts_at)
+            .limit(500)
+        )
     )
     found = []
+    who = requester_labels(session, rows)
     for gig in rows:
         km = distance_km(point.lat, point.lng, gig.lat, gig.lng) if point else None
         if km is not None and km > NEARBY_KM:
@@ -207,7 +210,7 @@ def nearby_gigs(
                 kind="gig",
                 id=gig.id,
                 title=gig.title,
-                who=requester_label(session, gig) + ("（急招）" if gig.urgent else ""),
+                who=who[gig.id] + ("（急招）" if gig.urgent else ""),
                 pay=gig_pay_words(gig),
                 distance_km=km,
                 when=day_and_time(gig.starts_at, now, " %H:%M 开工"),

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -149,6 +150,35 @@ def _move(session: Session, application: Application, to: ApplicationStatus, use
     application.status = to.value
 
 
+def _move_from(
+    session: Session,
+    application: Application,
+    held: str,
+    to: ApplicationStatus,
+    user_id: int,
+) -> bool:
+    """`_move`, only if the row still holds `held`: of a double tap's two requests, which both
+    read it before either wrote, the second finds it moved and changes nothing (False)."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.status == held)
+            .values(status=to.value)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    session.refresh(application)
+    if result.rowcount == 0:
+        return False
+    session.add(
+        ApplicationEvent(
+            application=application, from_status=held, to_status=to.value, user_id=user_id
+        )
+    )
+    return True
+
+
 def apply(
     session: Session,
     profile: SeekerProfile,
@@ -169,7 +199,10 @@ def apply(
     if existing is not None:
         # the same row comes back as a new application (one per job and seeker); an interview
         # arranged before the withdrawal is not the employer's word any more
-        _move(session, existing, ApplicationStatus.APPLIED, user_id)
+        if not _move_from(
+            session, existing, ApplicationStatus.WITHDRAWN, ApplicationStatus.APPLIED, user_id
+        ):
+            return Applied(existing, created=False)  # renewed a moment ago
         existing.interview_at = None
         existing.interview_place = None
         application = existing
@@ -225,7 +258,12 @@ def withdraw(session: Session, profile: SeekerProfile, job_id: int, *, user_id: 
     """Take back the seeker's application to a job; NotFound when they have none,
     AlreadyWithdrawn or CannotWithdraw (decided) when it cannot be taken back."""
     application = withdrawable(session, profile, job_id)
-    _move(session, application, ApplicationStatus.WITHDRAWN, user_id)
+    if not _move_from(
+        session, application, application.status, ApplicationStatus.WITHDRAWN, user_id
+    ):
+        # changed since it was read: withdrawn by a double tap, or decided by the employer
+        withdrawable(session, profile, job_id)
+        return withdraw(session, profile, job_id, user_id=user_id)  # moved on, still open
     session.flush()
     return application
 

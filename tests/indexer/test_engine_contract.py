@@ -142,6 +142,8 @@ def test_one_character_finds_the_occupations_that_hold_it(
     assert set(ids(engine.search(words(tokenizer, "焊")))) == {1, 4}
     # a word of its own is unchanged
     assert ids(engine.search(words(tokenizer, "厨师"))) == [3]
+    # a character left alone among other words is that character only
+    assert "电工" not in words(tokenizer, "电 厨师").terms[0]
 
 
 def test_a_group_matches_by_any_of_its_synonyms(engine: SearchEngine, tokenizer: Tokenizer) -> None:

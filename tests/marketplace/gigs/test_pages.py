@@ -265,7 +265,16 @@ def test_the_accepted_worker_sees_whom_to_call_until_the_job_is_over(
     assert "发布人的联系方式见“已接的活”" in page
     assert '联系发布人：俚岛水产 <a href="tel:17066669901">17066669901</a>' in page
     assert "17066669901" not in passer.get("/gigs/offers").get_data(as_text=True)
-    # over (here: cancelled), the number is no longer shown
+    # its hours over (still 已招满: nobody marked it done), the number is no longer shown
+    session.expire_all()
+    hours = (gig.starts_at, gig.ends_at)
+    gig.starts_at, gig.ends_at = utcnow() - timedelta(hours=9), utcnow() - timedelta(hours=1)
+    session.commit()
+    assert "17066669901" not in hand.get("/gigs/offers").get_data(as_text=True)
+    gig.starts_at, gig.ends_at = hours
+    session.commit()
+    assert "17066669901" in hand.get("/gigs/offers").get_data(as_text=True)
+    # cancelled, the same
     boss.post(f"/gigs/requests/{gig.id}/cancel")
     after = hand.get("/gigs/offers").get_data(as_text=True)
     assert "已取消" in after
@@ -493,10 +502,17 @@ def test_staff_at_the_desk_correct_a_walk_ins_name_and_the_history_says_so(
         "days": list("1234567"),
     }
     assert desk.post("/gigs/desk/workers/new", data=data).status_code == 303
-    form = desk.get("/gigs/desk/workers/new").get_data(as_text=True)
-    assert "姓名按这里填写的更正" in form  # the desk is told before it does it
+    # another name without the confirmation (a mistyped digit?): nothing changes, and the
+    # desk is told whom the number belongs to
+    refused = desk.post("/gigs/desk/workers/new", data={**data, "name": "赵六"})
+    assert refused.status_code == 200
+    assert "已在本站登记为“王五”" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(select(SeekerProfile.name)) == "王五"
 
-    response = desk.post("/gigs/desk/workers/new", data={**data, "name": "赵六"})
+    response = desk.post(
+        "/gigs/desk/workers/new", data={**data, "name": "赵六", "correct_name": "y"}
+    )
 
     assert response.status_code == 303
     assert session.scalar(select(func.count()).select_from(SeekerProfile)) == 1
@@ -569,7 +585,10 @@ def test_the_desk_posts_for_a_villager_and_accepts_for_a_walk_in(
     response = desk.post(
         f"/gigs/offers/{offer.id}/accept", data={"next": "/gigs/desk"}, follow_redirects=True
     )
-    assert "接单成功" in response.get_data(as_text=True)
+    # the walk-in has no page of their own: staff are told whom the worker should call
+    assert "已代为接单。请告诉零工：联系人 张大爷，电话 17077770004" in response.get_data(
+        as_text=True
+    )
     assert "<strong>1/1</strong>已接单/需要人数" in desk.get(f"/gigs/requests/{gig.id}").get_data(
         as_text=True
     )

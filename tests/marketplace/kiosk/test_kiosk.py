@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from indexer.salary import Salary, SalaryUnit
 from marketplace.accounts.models import KioskDevice, Role, User
-from marketplace.database import utcnow
+from marketplace.database import get_database, utcnow
+from marketplace.employers.models import Verification
 from marketplace.errors import Forbidden
 from marketplace.gigs import services as gig_services
 from marketplace.gigs.models import GigOffer, GigRequest, GigWorker, OfferStatus, PayUnit
@@ -597,6 +598,23 @@ def test_an_odd_job_has_a_screen_and_a_slip_whose_qr_opens_on_any_phone(
     assert "招聘方：俚岛海产有限公司" in public
     assert "17077770201" not in public
     assert "登记找零工活" in public
+    assert "noindex" in public  # not for search engines to list
+
+    # a name typed at sign-up is shown only once staff have verified it
+    company.verification = Verification.PENDING
+    session.commit()
+    for client, path in ((kiosk, f"/kiosk/gigs/{gig.id}"), (app.test_client(), url)):
+        page = client.get(path).get_data(as_text=True)
+        assert "单位（未认证）" in page, path
+        assert "俚岛海产有限公司" not in page, path
+
+    # once its hours are over (still open: nobody marked it done) it is no longer shown
+    with get_database(app).session() as other:
+        over = other.get(GigRequest, gig.id)
+        assert over is not None
+        over.starts_at, over.ends_at = utcnow() - timedelta(hours=9), utcnow() - timedelta(hours=1)
+        other.commit()
+    assert app.test_client().get(url).status_code == 404
 
 
 def test_an_odd_job_a_villager_posted_names_no_person_at_the_kiosk_or_in_public(

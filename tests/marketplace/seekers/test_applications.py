@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from marketplace.database import get_database
 from marketplace.seekers import services
 from marketplace.seekers.models import Application, ApplicationEvent, ApplicationStatus
 from tests.marketplace.seekers.helpers import (
@@ -175,6 +176,39 @@ def test_applying_again_after_withdrawing_renews_the_application(session: Sessio
     assert again.application.status == ApplicationStatus.APPLIED
     assert again.application.interview_at is None
     assert again.application.interview_place is None
+
+
+def test_a_double_tap_read_before_either_wrote_changes_it_once(
+    app: Flask, session: Session
+) -> None:
+    job = published_job(session)
+    user = seeker(session)
+    profile = profile_of(session, user)
+    services.apply(session, profile, job, user_id=user.id)
+    session.commit()
+    late = get_database(app).session()  # the second request: it read the row first...
+    try:
+        late_profile = late.get(type(profile), profile.id)
+        assert late_profile is not None
+        assert services.application_for(late, late_profile, job.id) is not None
+        services.withdraw(session, profile, job.id, user_id=user.id)  # ...the first wrote
+        session.commit()
+        with pytest.raises(services.AlreadyWithdrawn):
+            services.withdraw(late, late_profile, job.id, user_id=user.id)
+        late.rollback()
+        # the same for applying again: the first renews it, the second finds it renewed
+        late_job = late.get(type(job), job.id)
+        assert late_job is not None
+        assert services.application_for(late, late_profile, job.id) is not None
+        assert services.apply(session, profile, job, user_id=user.id).created
+        session.commit()
+        assert not services.apply(late, late_profile, late_job, user_id=user.id).created
+        late.commit()
+    finally:
+        late.close()
+    session.expire_all()
+    events = session.scalars(select(ApplicationEvent.to_status).order_by(ApplicationEvent.id)).all()
+    assert events == ["applied", "withdrawn", "applied"]
 
 
 def test_only_seekers_have_an_applications_page(app: Flask, session: Session) -> None:
