@@ -77,6 +77,18 @@ def mask_phone(phone: str | None) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
 
 
+# a mobile number inside free text, its digits perhaps grouped (138 1234 5678, 138-1234-5678)
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
+
+
+def mask_phones_in(text: str | None) -> str:
+    """Free text with every mobile number in it masked (138****5678): for notes a poster typed
+    that anyone may read."""
+    return _MOBILE_IN_TEXT.sub(
+        lambda found: mask_phone(re.sub(r"[ -]", "", found.group())), text or ""
+    )
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from marketplace.accounts.auth import role_required, signed_in_user
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.services import mask_phone
+from marketplace.accounts.services import mask_phone, mask_phones_in
 from marketplace.accounts.views import safe_next
 from marketplace.database import db_session, utcnow
 from marketplace.errors import DomainError, Forbidden, NotFound, ServiceUnavailable
@@ -87,6 +87,7 @@ def _helpers() -> dict[str, Any]:
         "request_labels": REQUEST_LABELS,
         "day_labels": DAY_LABELS,
         "masked": mask_phone,
+        "mask_phones": mask_phones_in,
     }
 
 

@@ -41,7 +41,7 @@ def applications() -> str:
 # Addressed by job, not by application id: a seeker has at most one application per job, and
 # the URL then says nothing about how many applications the platform holds. GET asks to
 # confirm (a page, no script needed); POST withdraws. Withdrawn already (a second tap, an old
-# tab) only says so.
+# tab) only says so; so does one already decided (录用 / 不合适), on the list.
 @bp.route("/me/applications/<int:job_id>/withdraw", methods=["GET", "POST"])
 @role_required(Role.SEEKER)
 def withdraw(job_id: int) -> Response | str:
@@ -58,6 +58,10 @@ def withdraw(job_id: int) -> Response | str:
     except services.AlreadyWithdrawn:
         database.rollback()
         flash("这份申请已经撤回，无需再次撤回", "info")
+        return redirect(url_for("seekers.applications"))
+    except services.CannotWithdraw as decided:  # 已录用 / 不合适: said on the list, not a 409 page
+        database.rollback()
+        flash(f"{decided.message}（单位已有结果）", "error")
         return redirect(url_for("seekers.applications"))
     database.commit()
     flash("申请已撤回", "success")

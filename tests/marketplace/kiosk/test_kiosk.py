@@ -636,6 +636,28 @@ def test_an_odd_job_a_villager_posted_names_no_person_at_the_kiosk_or_in_public(
     assert app.test_client().get(f"/gigs/open/{gig.id}").status_code == 404
 
 
+def test_numbers_typed_into_an_odd_jobs_notes_are_masked_in_public(
+    app: Flask, session: Session, point: ServicePoint
+) -> None:
+    gig = tomorrow_gig(
+        app,
+        session,
+        service_point_id=point.id,
+        address="果园东门（看门 170-7777-0301）",
+        description="自带手套。联系 170 7777 0302 或17077770303，订单号 2026112712345678",
+    )
+
+    page = app.test_client().get(f"/gigs/open/{gig.id}").get_data(as_text=True)
+
+    assert "自带手套" in page
+    assert "170****0301" in page
+    assert "170****0302" in page
+    assert "170****0303" in page
+    for digits in ("7777-0301", "7777 0302", "17077770303"):
+        assert digits not in page
+    assert "2026112712345678" in page  # a longer run of digits is no phone number
+
+
 def test_the_enrol_link_fills_in_the_token_and_the_ping_is_tiny(
     app: Flask, token: str, session: Session
 ) -> None:
