@@ -13,11 +13,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from marketplace.accounts.models import User
 from marketplace.gigs.models import GigOffer, GigRequest, GigWorker
 from marketplace.interactions.models import Interaction
+from marketplace.jobs.models import Job
 from marketplace.localtime import local_time
 from marketplace.policies.models import PolicyClaim, PolicyDeclaration
 from marketplace.seekers.models import Application, ApplicationEvent, Invitation, SeekerProfile
@@ -59,7 +60,10 @@ def my_data(session: Session, user: User, profile: SeekerProfile | None) -> dict
     }
     seeker_id = profile.id if profile is not None else -1
     applications = session.scalars(
-        select(Application).where(Application.seeker_id == seeker_id).order_by(Application.id)
+        select(Application)
+        .options(joinedload(Application.job).joinedload(Job.employer))
+        .where(Application.seeker_id == seeker_id)
+        .order_by(Application.id)
     ).all()
     events = session.scalars(
         select(ApplicationEvent)
@@ -82,7 +86,10 @@ def my_data(session: Session, user: User, profile: SeekerProfile | None) -> dict
     data["投递邀请"] = [
         {"职位": i.job.title, "单位": i.job.employer.name, "邀请时间": _plain(i.created_at)}
         for i in session.scalars(
-            select(Invitation).where(Invitation.seeker_id == seeker_id).order_by(Invitation.id)
+            select(Invitation)
+            .options(joinedload(Invitation.job).joinedload(Job.employer))
+            .where(Invitation.seeker_id == seeker_id)
+            .order_by(Invitation.id)
         )
     ]
     data["政策申领"] = [
