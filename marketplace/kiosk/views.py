@@ -163,7 +163,9 @@ def _no_store(response: Response) -> Response:
     # a shared terminal: no page of it may be kept by the browser or a proxy
     response.headers["Cache-Control"] = "no-store, max-age=0"
     response.headers["Pragma"] = "no-cache"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # the address goes to no other site; our own forms need it: over HTTPS the CSRF check
+    # refuses a post without a same-origin Referer (no-referrer broke every kiosk form there)
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

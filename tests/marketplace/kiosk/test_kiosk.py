@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.salary import Salary, SalaryUnit
+from marketplace import create_app
 from marketplace.accounts.models import KioskDevice, Role, User
 from marketplace.database import get_database, utcnow
 from marketplace.employers.models import Verification
@@ -214,6 +215,30 @@ def test_every_kiosk_response_is_no_store(kiosk: FlaskClient) -> None:
         assert response.headers["Cache-Control"].startswith("no-store"), path
         assert response.headers["Pragma"] == "no-cache"
     assert kiosk.get("/staff/").headers["Cache-Control"].startswith("no-store")
+
+
+def test_kiosk_forms_work_over_https_where_the_csrf_check_wants_the_referrer(
+    app_config: dict[str, Any], token: str
+) -> None:
+    protected = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    try:
+        client = protected.test_client()
+        https = "https://localhost"
+        page = client.get("/kiosk/enroll", base_url=https)
+        # what the browser is told to send with the next post: the page's address, to us only
+        assert page.headers["Referrer-Policy"] == "same-origin"
+        form = page.get_data(as_text=True)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+        assert found is not None
+        data = {"csrf_token": found.group(1), "token": token}
+        # without the Referer (what no-referrer made browsers do) HTTPS refuses the post
+        assert client.post("/kiosk/enroll", data=data, base_url=https).status_code == 400
+        sent = client.post(
+            "/kiosk/enroll", data=data, base_url=https, headers={"Referer": f"{https}/kiosk/enroll"}
+        )
+        assert sent.status_code == 303
+    finally:
+        protected.extensions["jiuye.database"].dispose()
 
 
 def test_reset_clears_the_session_but_keeps_the_device(kiosk: FlaskClient) -> None:
