@@ -427,7 +427,7 @@ class Tokenizer:
         for token in tokens:
             alternatives = lexicon.synonyms.get(token, (token,))
             if len(tokens) == 1 and _is_han_character(token) and token not in _MEANINGFUL:
-                alternatives = (*alternatives, *_occupations_with(lexicon, token))
+                alternatives = (*alternatives, *_occupations_with(lexicon.occupations, token))
             role = not lexicon.occupations.isdisjoint(alternatives)
             terms.append(QueryTerm(token, alternatives, names_occupation=role))
         return terms
@@ -449,16 +449,12 @@ def _is_han_character(token: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _occupations_with_cached(occupations: frozenset[str], character: str) -> tuple[str, ...]:
+def _occupations_with(occupations: frozenset[str], character: str) -> tuple[str, ...]:
+    """The occupation words holding `character` (电 → 电工, 电焊工, …), shortest first."""
     found = sorted(
         (w for w in occupations if character in w and w != character), key=lambda w: (len(w), w)
     )
     return tuple(found[:_ONE_CHARACTER_OCCUPATIONS])
-
-
-def _occupations_with(lexicon: _Lexicon, character: str) -> tuple[str, ...]:
-    """The occupation words holding `character` (电 → 电工, 电焊工, …), shortest first."""
-    return _occupations_with_cached(lexicon.occupations, character)
 
 
 # A word inside a compound becomes a token only when jieba counts it at least this often.

@@ -175,6 +175,11 @@ class GigRequest(Base):
     def skill_set(self) -> set[str]:
         return {tag for tag in self.skills.split(",") if tag}
 
+    def not_over(self, now: datetime) -> bool:
+        """Open or filled, and its hours not yet past: what anyone may still see of it, and
+        while its accepted workers may still call the poster."""
+        return self.status in LIVE_REQUEST_STATUSES and self.ends_at > now
+
 
 class GigOffer(Base):
     """One request offered to one worker (at most once), and what became of it."""

@@ -266,11 +266,7 @@ def _name_corrected(
 def open_request(session: Session, request_id: int, now: datetime | None = None) -> GigRequest:
     """A request anyone may look at: open or filled and not yet over; else NotFound."""
     gig = session.get(GigRequest, request_id)
-    if (
-        gig is None
-        or gig.status not in (RequestStatus.OPEN, RequestStatus.FILLED)
-        or gig.ends_at <= (now or utcnow())
-    ):
+    if gig is None or not gig.not_over(now or utcnow()):
         raise NotFound("这个零工需求已结束或不存在")
     return gig
 

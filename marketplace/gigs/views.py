@@ -352,9 +352,7 @@ def offers() -> str:
         contacts={
             offer.id: services.requester_contact(session, offer.request)
             for offer in past
-            if offer.status == OfferStatus.ACCEPTED
-            and offer.request.status in LIVE_REQUEST_STATUSES
-            and offer.request.ends_at > now
+            if offer.status == OfferStatus.ACCEPTED and offer.request.not_over(now)
         },
         place_names=_place_names(session, live + past),
         now=now,
